@@ -1,0 +1,69 @@
+/**
+ * Sign-up and login: validation, hashing, uniqueness and tokens.
+ *
+ * @module
+ */
+import { AuthError, ValidationError } from "../errors.ts";
+import type { PublicUser } from "../model.ts";
+import type { Store } from "../store/store.ts";
+import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
+import type { TokenService } from "./tokens.ts";
+import { canonicalUsername, checkSecret, parseUsername } from "./username.ts";
+
+/** A successful login. */
+export interface LoginResult {
+  readonly token: string;
+  readonly user: PublicUser;
+}
+
+/** Sign-up and login. */
+export interface Accounts {
+  /** @throws {ValidationError} `BAD_USERNAME` / `BAD_PASSWORD`; {ConflictError} `USER_EXISTS` */
+  signUp(username: string, secret: string): Promise<PublicUser>;
+  /** @throws {ValidationError} `USER_NOT_FOUND`; {AuthError} `PASSWORD_MATCH_FAILED` */
+  login(username: string, secret: string): Promise<LoginResult>;
+}
+
+/** Dependencies of {@linkcode createAccounts}. */
+export interface AccountsOptions {
+  store: Store;
+  tokens: TokenService;
+  /** PBKDF2 cost of new hashes. */
+  iterations: number;
+}
+
+/** Builds the account service. */
+export function createAccounts(options: AccountsOptions): Accounts {
+  const { store, tokens, iterations } = options;
+  let dummy: Promise<string> | undefined;
+  return {
+    async signUp(username, secret) {
+      const name = parseUsername(username);
+      checkSecret(secret);
+      const passwordHash = await hashPassword(secret, iterations);
+      return await store.createUser({
+        username: name.display,
+        canonical: name.canonical,
+        passwordHash,
+      });
+    },
+
+    async login(username, secret) {
+      const user = await store.findUserByCanonicalName(canonicalUsername(username));
+      if (!user) {
+        // Spend the time a real check takes, so timing does not reveal which names exist.
+        await verifyPassword(secret, await (dummy ??= dummyHash(iterations)), iterations);
+        throw new ValidationError("USER_NOT_FOUND", "Cannot log in: no such user");
+      }
+      const result = await verifyPassword(secret, user.passwordHash, iterations);
+      if (!result.ok) {
+        throw new AuthError("PASSWORD_MATCH_FAILED", "Cannot log in: the secret does not match");
+      }
+      if (result.needsRehash) {
+        await store.updatePasswordHash(user.id, await hashPassword(secret, iterations));
+      }
+      const publicUser = { id: user.id, username: user.username };
+      return { token: await tokens.sign(publicUser), user: publicUser };
+    },
+  };
+}

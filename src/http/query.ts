@@ -1,0 +1,46 @@
+/**
+ * Query-string parsing with `BAD_QUERY` errors.
+ *
+ * @module
+ */
+import { ValidationError } from "../errors.ts";
+
+/**
+ * Reads an optional whole-number query parameter within `[min, max]`.
+ *
+ * @throws {ValidationError} `BAD_QUERY` naming the parameter
+ */
+export function intParam(
+  url: URL,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  const values = url.searchParams.getAll(name);
+  if (values.length === 0) return undefined;
+  const raw = values[0]!;
+  if (values.length > 1) {
+    throw new ValidationError("BAD_QUERY", `Query parameter "${name}" is given more than once`);
+  }
+  if (!/^\d{1,16}$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ValidationError(
+      "BAD_QUERY",
+      `Query parameter "${name}" must be a whole number from ${min} to ${max}`,
+    );
+  }
+  return Number(raw);
+}
+
+/**
+ * Reads an optional boolean flag given as `1`/`0`/`true`/`false`.
+ *
+ * @throws {ValidationError} `BAD_QUERY`
+ */
+export function flagParam(url: URL, name: string): boolean {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return false;
+  const value = raw.toLowerCase();
+  if (value === "1" || value === "true" || value === "") return true;
+  if (value === "0" || value === "false") return false;
+  throw new ValidationError("BAD_QUERY", `Query parameter "${name}" must be 1 or 0`);
+}

@@ -1,0 +1,120 @@
+/**
+ * The WebSocket handshake for `/rooms/:room/messages/ws` and `/rooms/:room/ws`:
+ * validates the room, origin, query and token before upgrading, then hands the
+ * socket to a session.
+ *
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import type { TokenClaims, TokenService } from "../../auth/tokens.ts";
+import { AppError, RateLimitError } from "../../errors.ts";
+import type { CloseReason } from "../../realtime/close_codes.ts";
+import { parseRoomName } from "../../realtime/room_name.ts";
+import { runSession, type SessionDeps } from "../../realtime/session.ts";
+import { bearerToken } from "../bearer_auth.ts";
+import type { AppEnv } from "../env.ts";
+import { methodNotAllowed } from "../method_not_allowed.ts";
+import { flagParam, intParam } from "../query.ts";
+
+/** Dependencies of {@linkcode roomSocketRoutes}. */
+export interface RoomSocketDeps {
+  tokens: TokenService;
+  session: SessionDeps;
+  /** `undefined`: only the server's own host may open sockets from a browser. */
+  allowedOrigins: readonly string[] | undefined;
+  /** 0: no cap. */
+  maxSocketsPerAddress: number;
+  /** Seconds without a pong before Deno drops the connection. */
+  idleTimeoutSeconds: number;
+  /** Every open socket's closer, so shutdown can close them all. */
+  sockets: Set<(close: CloseReason) => void>;
+}
+
+/** The values of a `Sec-WebSocket-Protocol` header, trimmed, in order. */
+export function parseProtocols(header: string | null): string[] {
+  if (header === null) return [];
+  return header.split(",").map((value) => value.trim());
+}
+
+function originAllowed(request: Request, allowed: readonly string[] | undefined): boolean {
+  const origin = request.headers.get("origin");
+  if (origin === null) return true;
+  if (allowed) return allowed.includes("*") || allowed.includes(origin);
+  try {
+    return new URL(origin).host.toLowerCase() === (request.headers.get("host") ?? "").toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+function isUpgrade(request: Request): boolean {
+  const upgrade = request.headers.get("upgrade") ?? "";
+  return upgrade.toLowerCase() === "websocket";
+}
+
+/** The room socket routes. */
+export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
+  const perAddress = new Map<string, number>();
+
+  const handshake = async (c: Context<AppEnv>) => {
+    const request = c.req.raw;
+    const room = parseRoomName(c.req.param("room") ?? "");
+    const url = new URL(request.url);
+    const since = intParam(url, "since", 0, Number.MAX_SAFE_INTEGER);
+    const batch = flagParam(url, "batch");
+    if (!isUpgrade(request)) {
+      throw new AppError(426, "UPGRADE_REQUIRED", "This path needs a WebSocket upgrade", {
+        headers: { upgrade: "websocket" },
+      });
+    }
+    if (!originAllowed(request, deps.allowedOrigins)) {
+      throw new AppError(403, "FORBIDDEN_ORIGIN", "This origin may not open sockets here");
+    }
+    const protocols = parseProtocols(request.headers.get("sec-websocket-protocol"));
+    const token = protocols[0] || bearerToken(request.headers.get("authorization"));
+    let claims: TokenClaims | undefined;
+    if (token) claims = await deps.tokens.verify(token);
+
+    const address = c.env?.remoteAddr?.hostname ?? "unknown";
+    const open = perAddress.get(address) ?? 0;
+    if (deps.maxSocketsPerAddress > 0 && open >= deps.maxSocketsPerAddress) {
+      throw new RateLimitError("Too many open sockets from this address", 5);
+    }
+
+    let upgraded: { socket: WebSocket; response: Response };
+    try {
+      upgraded = Deno.upgradeWebSocket(request, { idleTimeout: deps.idleTimeoutSeconds });
+    } catch (error) {
+      throw new AppError(400, "BAD_HANDSHAKE", "The WebSocket handshake is not valid", {
+        cause: error,
+      });
+    }
+    const { socket, response } = upgraded;
+    // Browsers fail a handshake that selects no offered protocol: echo the first (the token).
+    const selected = protocols.find((p) => p.length > 0);
+    if (selected !== undefined) response.headers.set("sec-websocket-protocol", selected);
+
+    perAddress.set(address, open + 1);
+    const end = runSession(socket, {
+      room,
+      user: claims?.user,
+      tokenExp: claims?.exp,
+      since,
+      batch,
+    }, deps.session);
+    deps.sockets.add(end);
+    socket.addEventListener("close", () => {
+      deps.sockets.delete(end);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left <= 0) perAddress.delete(address);
+      else perAddress.set(address, left);
+    });
+    return response;
+  };
+
+  return new Hono<AppEnv>()
+    .get("/rooms/:room/messages/ws", handshake)
+    .all("/rooms/:room/messages/ws", methodNotAllowed("GET"))
+    .get("/rooms/:room/ws", handshake)
+    .all("/rooms/:room/ws", methodNotAllowed("GET"));
+}

@@ -1,0 +1,124 @@
+/**
+ * The composition root: reads the environment and flags, opens the store,
+ * picks the bus, builds the app, serves it and handles signals.
+ *
+ * Run it with `deno task start`; `src/serve.ts` is the entry for `deno serve`.
+ *
+ * @module
+ */
+import { type ChatApp, createApp } from "./app.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { flagsToEnv } from "./flags.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { type Bus, createBroadcastChannelBus, createMemoryBus } from "./realtime/bus.ts";
+import { openKvStore } from "./store/kv_store.ts";
+import { openSqliteStore } from "./store/sqlite_store.ts";
+import type { Store } from "./store/store.ts";
+
+/** Everything one isolate runs, and how to stop it. */
+export interface Runtime {
+  readonly config: Config;
+  readonly app: ChatApp;
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly logger: Logger;
+  /** Closes sockets (unless `closeSockets` is false), the bus and the store. */
+  close(options?: { closeSockets?: boolean }): Promise<void>;
+}
+
+function randomSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Opens the configured store. */
+export function openStore(config: Config): Promise<Store> {
+  if (config.store === "kv") return openKvStore({ path: config.kvPath });
+  return Promise.resolve(openSqliteStore({ path: config.databasePath }));
+}
+
+/** Builds one isolate's runtime from a validated configuration. */
+export async function openRuntime(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<Runtime> {
+  const store = await openStore(config);
+  const bus = config.bus === "memory" ? createMemoryBus() : createBroadcastChannelBus();
+  let jwtSecret = config.jwtSecret;
+  if (jwtSecret === undefined) {
+    jwtSecret = await store.getOrCreateSecret("jwt", randomSecret);
+    logger.warn("JWT_SECRET is not set: using a generated secret kept in the store");
+  } else if (new TextEncoder().encode(jwtSecret).byteLength < 32) {
+    logger.warn("JWT_SECRET is shorter than 32 bytes: use a longer random secret");
+  }
+  const app = createApp({ config, store, bus, jwtSecret, logger });
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    app,
+    store,
+    bus,
+    logger,
+    close(options = {}) {
+      closing ??= (async () => {
+        if (options.closeSockets === false) app.hub.clear();
+        await app.close();
+        bus.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Reads configuration from the environment and `args`. */
+export function configFrom(env: Record<string, string>, args: readonly string[]): Config {
+  return loadConfig({ ...env, ...flagsToEnv(args) });
+}
+
+/** Detects Deno Deploy, where the KV store is chosen automatically. */
+export function withDeployDefaults(env: Record<string, string>): Record<string, string> {
+  if (env.DENO_DEPLOYMENT_ID && !env.STORE) return { ...env, STORE: "kv" };
+  return env;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = configFrom(withDeployDefaults(Deno.env.toObject()), Deno.args);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Cannot start: ${error.message}`);
+      Deno.exit(2);
+    }
+    throw error;
+  }
+  const runtime = await openRuntime(config);
+  const { logger } = runtime;
+  const server = Deno.serve({
+    port: config.port,
+    hostname: config.host,
+    onListen: ({ hostname, port }) =>
+      logger.info("Listening", { hostname, port, store: config.store }),
+  }, runtime.app.fetch);
+
+  let stopping = false;
+  const stop = async (signal: Deno.Signal) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("Stopping", { signal });
+    const deadline = setTimeout(() => {
+      logger.error("Shutdown took longer than 5 seconds; exiting");
+      Deno.exit(1);
+    }, 5000);
+    await runtime.close();
+    await server.shutdown();
+    clearTimeout(deadline);
+    Deno.exit(0);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => void stop(signal));
+  }
+}
+
+if (import.meta.main) await main();

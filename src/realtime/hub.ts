@@ -1,0 +1,293 @@
+/**
+ * The hub: this isolate's sockets, by room. It subscribes to the bus per room,
+ * puts messages back into `seq` order (filling gaps from the store), sends
+ * history on join with no gap or duplicate at the seam, and encodes each
+ * delivery once for all members.
+ *
+ * @module
+ */
+import type { ChatMessage, PublicUser } from "../model.ts";
+import type { Store } from "../store/store.ts";
+import type { Bus } from "./bus.ts";
+
+/** One connected socket as the hub sees it. */
+export interface Member {
+  /** `undefined` for an anonymous reader. */
+  readonly user: PublicUser | undefined;
+  /** Accepts frames holding several messages (`?batch=1`). */
+  readonly batch: boolean;
+  /** Writes one text frame. */
+  send(frame: string): void;
+}
+
+/** How a member joins. */
+export interface JoinOptions {
+  /** Resume after this `seq` instead of receiving the latest history. */
+  readonly since?: number;
+}
+
+/** Dependencies of {@linkcode Hub}. */
+export interface HubOptions {
+  bus: Bus;
+  store: Pick<Store, "listMessages" | "lastSeq">;
+  /** Called when a room's local members change. */
+  onMembersChanged?: (room: string) => void;
+  /** How long an out-of-order message waits before the gap is read from the store. */
+  gapTimeoutMs?: number;
+  /** Reports failures that have no caller to throw to. */
+  onError?: (error: unknown) => void;
+}
+
+/** History sent on a plain join. */
+export const HISTORY_ON_JOIN = 50;
+/** The most messages sent on a `since` resume. */
+export const MAX_RESUME = 1000;
+
+interface MemberState {
+  readonly member: Member;
+  /** Highest `seq` sent to this member. */
+  lastSeq: number;
+  /** Live messages held while its history is read. */
+  queue: ChatMessage[] | undefined;
+}
+
+interface RoomState {
+  readonly name: string;
+  readonly members: Set<MemberState>;
+  /** Highest `seq` delivered in order; -1 until read from the store. */
+  cursor: number;
+  readonly ready: Promise<void>;
+  readonly pending: Map<number, ChatMessage>;
+  gapTimer: ReturnType<typeof setTimeout> | undefined;
+  batchBuffer: ChatMessage[];
+  batchScheduled: boolean;
+  unsubscribe: () => void;
+  batchMembers: number;
+}
+
+const encodeOne = (message: ChatMessage) => JSON.stringify([message]);
+
+/** This isolate's rooms and their members. */
+export class Hub {
+  readonly #rooms = new Map<string, RoomState>();
+  readonly #options: HubOptions;
+  readonly #gapTimeoutMs: number;
+
+  constructor(options: HubOptions) {
+    this.#options = options;
+    this.#gapTimeoutMs = options.gapTimeoutMs ?? 100;
+  }
+
+  /** Room names with members here. */
+  rooms(): IterableIterator<string> {
+    return this.#rooms.keys();
+  }
+
+  /** The local members of a room. */
+  members(room: string): Member[] {
+    return [...(this.#rooms.get(room)?.members ?? [])].map((state) => state.member);
+  }
+
+  /** The number of local members across rooms. */
+  get size(): number {
+    let n = 0;
+    for (const room of this.#rooms.values()) n += room.members.size;
+    return n;
+  }
+
+  /**
+   * Adds a member, sends its history (or backlog after `since`), then the live stream.
+   *
+   * @returns a disposer that removes the member
+   * @throws when the history cannot be read; the member is not added then
+   */
+  async join(roomName: string, member: Member, options: JoinOptions = {}): Promise<() => void> {
+    const room = this.#room(roomName);
+    const state: MemberState = { member, lastSeq: 0, queue: [] };
+    room.members.add(state);
+    if (member.batch) room.batchMembers++;
+    const leave = () => this.#leave(room, state);
+    this.#options.onMembersChanged?.(roomName);
+    try {
+      await room.ready;
+      const history = await this.#options.store.listMessages(
+        roomName,
+        options.since === undefined
+          ? { limit: HISTORY_ON_JOIN }
+          : { after: options.since, limit: MAX_RESUME },
+      );
+      if (!room.members.has(state)) return () => {};
+      const queued = state.queue ?? [];
+      state.queue = undefined;
+      state.lastSeq = history.length > 0
+        ? history[history.length - 1]!.seq
+        : Math.min(options.since ?? 0, Math.max(room.cursor, 0));
+      const tail = queued.filter((m) => m.seq > state.lastSeq);
+      this.#sendBacklog(member, history, tail);
+      if (tail.length > 0) state.lastSeq = tail[tail.length - 1]!.seq;
+      return leave;
+    } catch (error) {
+      leave();
+      throw error;
+    }
+  }
+
+  /** Removes every member of every room, e.g. on shutdown. */
+  clear(): void {
+    for (const room of [...this.#rooms.values()]) {
+      for (const state of [...room.members]) this.#leave(room, state);
+    }
+  }
+
+  #sendBacklog(member: Member, history: ChatMessage[], tail: ChatMessage[]): void {
+    if (member.batch) {
+      const all = history.concat(tail);
+      if (all.length > 0) member.send(JSON.stringify(all));
+      return;
+    }
+    for (const message of history) member.send(encodeOne(message));
+    for (const message of tail) member.send(encodeOne(message));
+  }
+
+  #room(name: string): RoomState {
+    const existing = this.#rooms.get(name);
+    if (existing) return existing;
+    let resolveReady!: () => void;
+    let rejectReady!: (error: unknown) => void;
+    const room: RoomState = {
+      name,
+      members: new Set(),
+      cursor: -1,
+      ready: new Promise<void>((resolve, reject) => {
+        resolveReady = resolve;
+        rejectReady = reject;
+      }),
+      pending: new Map(),
+      gapTimer: undefined,
+      batchBuffer: [],
+      batchScheduled: false,
+      unsubscribe: () => {},
+      batchMembers: 0,
+    };
+    this.#rooms.set(name, room);
+    room.unsubscribe = this.#options.bus.subscribe(name, (message) => this.#receive(room, message));
+    this.#options.store.lastSeq(name).then(
+      (seq) => {
+        if (room.cursor < 0) room.cursor = seq;
+        this.#drain(room);
+        resolveReady();
+      },
+      (error) => {
+        // The room is unusable: drop it so the next join tries again.
+        if (this.#rooms.get(name) === room) this.#dispose(room);
+        rejectReady(error);
+      },
+    );
+    room.ready.catch(() => {});
+    return room;
+  }
+
+  #leave(room: RoomState, state: MemberState): void {
+    if (!room.members.delete(state)) return;
+    if (state.member.batch) room.batchMembers--;
+    if (room.members.size === 0 && this.#rooms.get(room.name) === room) this.#dispose(room);
+    this.#options.onMembersChanged?.(room.name);
+  }
+
+  #dispose(room: RoomState): void {
+    this.#rooms.delete(room.name);
+    room.unsubscribe();
+    if (room.gapTimer !== undefined) clearTimeout(room.gapTimer);
+    room.pending.clear();
+  }
+
+  #receive(room: RoomState, message: ChatMessage): void {
+    if (room.cursor < 0 || message.seq > room.cursor + 1) {
+      room.pending.set(message.seq, message);
+      if (room.cursor >= 0) this.#armGapTimer(room);
+      return;
+    }
+    if (message.seq <= room.cursor) return;
+    this.#deliver(room, message);
+    this.#drain(room);
+  }
+
+  #drain(room: RoomState): void {
+    if (room.pending.size === 0) return;
+    for (const seq of [...room.pending.keys()]) if (seq <= room.cursor) room.pending.delete(seq);
+    let next = room.pending.get(room.cursor + 1);
+    while (next) {
+      room.pending.delete(next.seq);
+      this.#deliver(room, next);
+      next = room.pending.get(room.cursor + 1);
+    }
+    if (room.pending.size > 0) this.#armGapTimer(room);
+    else if (room.gapTimer !== undefined) {
+      clearTimeout(room.gapTimer);
+      room.gapTimer = undefined;
+    }
+  }
+
+  #armGapTimer(room: RoomState): void {
+    if (room.gapTimer !== undefined) return;
+    room.gapTimer = setTimeout(() => {
+      room.gapTimer = undefined;
+      if (this.#rooms.get(room.name) !== room || room.pending.size === 0) return;
+      const upTo = Math.min(...room.pending.keys());
+      this.#options.store.listMessages(room.name, {
+        after: room.cursor,
+        before: upTo,
+        from: "oldest",
+        limit: MAX_RESUME,
+      }).then(
+        (missing) => {
+          for (const message of missing) this.#receive(room, message);
+          this.#drain(room);
+        },
+        (error) => {
+          this.#options.onError?.(error);
+          this.#armGapTimer(room);
+        },
+      );
+    }, this.#gapTimeoutMs);
+  }
+
+  #deliver(room: RoomState, message: ChatMessage): void {
+    room.cursor = message.seq;
+    let frame: string | undefined;
+    for (const state of room.members) {
+      if (state.queue) {
+        state.queue.push(message);
+      } else if (!state.member.batch && message.seq > state.lastSeq) {
+        state.lastSeq = message.seq;
+        state.member.send(frame ??= encodeOne(message));
+      }
+    }
+    if (room.batchMembers > 0) {
+      room.batchBuffer.push(message);
+      if (!room.batchScheduled) {
+        room.batchScheduled = true;
+        setTimeout(() => this.#flushBatch(room), 0);
+      }
+    }
+  }
+
+  #flushBatch(room: RoomState): void {
+    room.batchScheduled = false;
+    const batch = room.batchBuffer;
+    room.batchBuffer = [];
+    if (batch.length === 0) return;
+    let frame: string | undefined;
+    const first = batch[0]!.seq;
+    const last = batch[batch.length - 1]!.seq;
+    for (const state of room.members) {
+      if (!state.member.batch || state.queue || state.lastSeq >= last) continue;
+      if (state.lastSeq < first) {
+        state.member.send(frame ??= JSON.stringify(batch));
+      } else {
+        state.member.send(JSON.stringify(batch.filter((m) => m.seq > state.lastSeq)));
+      }
+      state.lastSeq = last;
+    }
+  }
+}

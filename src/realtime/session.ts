@@ -1,0 +1,149 @@
+/**
+ * One WebSocket connection in one room: joins the hub when the socket opens,
+ * turns each inbound frame into a stored, published message (or a close), and
+ * enforces the per-connection limits.
+ *
+ * @module
+ */
+import type { Logger } from "../log.ts";
+import type { PublicUser } from "../model.ts";
+import type { Store } from "../store/store.ts";
+import { TokenBucket } from "../token_bucket.ts";
+import type { Bus } from "./bus.ts";
+import { CLOSE, type CloseReason } from "./close_codes.ts";
+import type { Hub, Member } from "./hub.ts";
+import { parseClientFrame } from "./protocol.ts";
+
+/** What the handshake established about a connection. */
+export interface SessionInfo {
+  readonly room: string;
+  /** `undefined` for an anonymous, read-only reader. */
+  readonly user: PublicUser | undefined;
+  /** The token's `exp` in Unix seconds. */
+  readonly tokenExp: number | undefined;
+  readonly since: number | undefined;
+  readonly batch: boolean;
+}
+
+/** Shared dependencies of every session. */
+export interface SessionDeps {
+  readonly hub: Hub;
+  readonly bus: Bus;
+  readonly store: Pick<Store, "appendMessage">;
+  readonly logger: Logger;
+  readonly now: () => number;
+  readonly newId: () => string;
+  readonly rateLimitBurst: number;
+  readonly rateLimitPerSec: number;
+  /** Unsent bytes past which a socket is closed with 1013. */
+  readonly maxBufferedBytes: number;
+  /** Observes every close the server initiates, e.g. for metrics. */
+  readonly onClose?: (close: CloseReason) => void;
+  /** Observes every message stored from this connection. */
+  readonly onMessageIn?: () => void;
+}
+
+/** Handles one connection until it closes; returns a function that ends it with a close reason. */
+export function runSession(
+  socket: WebSocket,
+  info: SessionInfo,
+  deps: SessionDeps,
+): (close: CloseReason) => void {
+  let leave: (() => void) | undefined;
+  let closed = false;
+  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  const bucket = new TokenBucket(deps.rateLimitBurst, deps.rateLimitPerSec, deps.now);
+
+  const end = (close: CloseReason) => {
+    if (closed) return;
+    closed = true;
+    cleanup();
+    deps.onClose?.(close);
+    try {
+      socket.close(close.code, close.reason);
+    } catch {
+      // Already closing.
+    }
+  };
+
+  const cleanup = () => {
+    if (expiryTimer !== undefined) clearTimeout(expiryTimer);
+    expiryTimer = undefined;
+    leave?.();
+    leave = undefined;
+  };
+
+  const member: Member = {
+    user: info.user,
+    batch: info.batch,
+    send(frame) {
+      if (closed || socket.readyState !== WebSocket.OPEN) return;
+      socket.send(frame);
+      if (socket.bufferedAmount > deps.maxBufferedBytes) end(CLOSE.SLOW_CONSUMER);
+    },
+  };
+
+  socket.addEventListener("open", () => {
+    if (info.tokenExp !== undefined) {
+      const ms = info.tokenExp * 1000 - deps.now();
+      if (ms <= 0) return end(CLOSE.TOKEN_EXPIRED);
+      // setTimeout takes at most a 32-bit delay; longer tokens are checked again when it fires.
+      const arm = (delay: number) => {
+        expiryTimer = setTimeout(() => {
+          const left = info.tokenExp! * 1000 - deps.now();
+          if (left <= 0) end(CLOSE.TOKEN_EXPIRED);
+          else arm(left);
+        }, Math.min(delay, 2 ** 31 - 1));
+      };
+      arm(ms);
+    }
+    deps.hub.join(info.room, member, { since: info.since }).then(
+      (dispose) => {
+        if (closed) dispose();
+        else leave = dispose;
+      },
+      (error) => {
+        deps.logger.error("Cannot join room", { room: info.room, error });
+        end(CLOSE.INTERNAL_ERROR);
+      },
+    );
+  });
+
+  socket.addEventListener("message", (event: MessageEvent) => {
+    if (closed) return;
+    if (!info.user) return end(CLOSE.READ_ONLY);
+    const frame = parseClientFrame(event.data);
+    if (frame.kind === "reject") return end(frame.close);
+    if (!bucket.take()) return end(CLOSE.RATE_LIMITED);
+    const sender = info.user;
+    // One append at a time per connection keeps a sender's messages in its order.
+    chain = chain.then(async () => {
+      try {
+        const stored = await deps.store.appendMessage({
+          id: deps.newId(),
+          room: info.room,
+          sender,
+          text: frame.text,
+          nonce: frame.nonce,
+          createdAtMs: deps.now(),
+        });
+        deps.onMessageIn?.();
+        deps.bus.publish(stored);
+      } catch (error) {
+        deps.logger.error("Cannot store message", { room: info.room, error });
+        end(CLOSE.INTERNAL_ERROR);
+      }
+    });
+  });
+
+  socket.addEventListener("close", () => {
+    closed = true;
+    cleanup();
+  });
+  socket.addEventListener("error", () => {
+    // A close event follows; nothing to do here.
+  });
+
+  return end;
+}

@@ -1,0 +1,27 @@
+/**
+ * The entry for `deno serve` (and `deno serve --parallel`): each isolate builds
+ * its own runtime on first use. Deno closes the sockets itself on SIGTERM with
+ * 1001; this closes the bus (a BroadcastChannel keeps a process alive) and the store.
+ *
+ * @module
+ */
+import { configFrom, openRuntime, type Runtime, withDeployDefaults } from "./main.ts";
+
+let runtime: Promise<Runtime> | undefined;
+const ready = () =>
+  runtime ??= openRuntime(configFrom(withDeployDefaults(Deno.env.toObject()), []));
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    if (runtime) await (await runtime).close({ closeSockets: false });
+    Deno.exit(0);
+  });
+}
+
+await ready();
+
+export default {
+  async fetch(request, info) {
+    return (await ready()).app.fetch(request, info);
+  },
+} satisfies Deno.ServeDefaultExport;

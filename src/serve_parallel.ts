@@ -1,0 +1,44 @@
+/**
+ * Runs `deno serve --parallel` on `src/serve.ts` with `PORT` and `HOST` from the
+ * environment (deno serve itself reads only its flags), forwarding signals.
+ *
+ * @module
+ */
+import { ConfigError, loadConfig } from "./config.ts";
+
+if (import.meta.main) {
+  let config;
+  try {
+    config = loadConfig(Deno.env.toObject());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Cannot start: ${error.message}`);
+      Deno.exit(2);
+    }
+    throw error;
+  }
+  const entry = new URL("./serve.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "serve",
+      "--parallel",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "--allow-sys=hostname",
+      "--unstable-kv",
+      "--host",
+      config.host,
+      "--port",
+      String(config.port),
+      entry,
+    ],
+    stdin: "null",
+  }).spawn();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => child.kill(signal));
+  }
+  const status = await child.status;
+  Deno.exit(status.code);
+}

@@ -1,0 +1,242 @@
+/**
+ * The Deno KV store. Keys are namespaced tuples; uniqueness and the per-room
+ * `seq` are kept by `atomic()` checks, retried on conflict.
+ *
+ * Keys:
+ * - `["users", id]` → user record
+ * - `["users_by_name", canonical]` → id
+ * - `["counters", "users"]` → last user id
+ * - `["rooms", room]` → last seq
+ * - `["messages", room, seq]` → message
+ * - `["presence", room, node]` → snapshot (with `expireIn`)
+ * - `["secrets", name]` → value
+ *
+ * @module
+ */
+import { ConflictError, StoreUnavailableError } from "../errors.ts";
+import {
+  type ChatMessage,
+  type NewMessage,
+  type PublicUser,
+  type RoomPresence,
+  toChatMessage,
+  type UserRecord,
+} from "../model.ts";
+import {
+  mergePresence,
+  type MessageQuery,
+  type NewUser,
+  type PresenceSnapshot,
+  type Store,
+} from "./store.ts";
+
+interface StoredPresence extends PresenceSnapshot {
+  expiresAt: number;
+}
+
+/** Options for {@linkcode openKvStore}. */
+export interface KvStoreOptions {
+  /** A file path, `:memory:`, or `undefined` for Deno's default (Deno Deploy's KV). */
+  path?: string;
+  /** Milliseconds since the epoch; injectable for tests. */
+  now?: () => number;
+}
+
+const MAX_ATTEMPTS = 200;
+
+/** Opens a KV store. */
+export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> {
+  const now = options.now ?? Date.now;
+  if (options.path && options.path !== ":memory:") {
+    const dir = options.path.replace(/[\\/][^\\/]*$/, "");
+    if (dir && dir !== options.path) await Deno.mkdir(dir, { recursive: true });
+  }
+  const kv = await Deno.openKv(options.path);
+  let closed = false;
+  const nodesSeen = new Map<string, Set<string>>();
+
+  const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      if (closed) throw new Error("store is closed");
+      return await fn();
+    } catch (error) {
+      if (error instanceof ConflictError) throw error;
+      throw new StoreUnavailableError(error);
+    }
+  };
+
+  /** Commits the atomic op `build` returns, retrying while checks fail. */
+  const retry = async <T>(
+    build: () => Promise<{ op?: Deno.AtomicOperation; value: T }>,
+  ): Promise<T> => {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const { op, value } = await build();
+      if (!op || (await op.commit()).ok) return value;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt)));
+    }
+    throw new Error("too much contention");
+  };
+
+  return {
+    createUser(user: NewUser): Promise<PublicUser> {
+      return guard(() =>
+        retry<PublicUser>(async () => {
+          const [counter, byName] = await kv.getMany<[number, number]>([
+            ["counters", "users"],
+            ["users_by_name", user.canonical],
+          ]);
+          if (byName.value !== null) {
+            throw new ConflictError(
+              "USER_EXISTS",
+              `Cannot create user "${user.username}": name is taken`,
+            );
+          }
+          const id = (counter.value ?? 0) + 1;
+          const record: UserRecord = {
+            id,
+            username: user.username,
+            passwordHash: user.passwordHash,
+          };
+          const op = kv.atomic()
+            .check(counter)
+            .check({ key: byName.key, versionstamp: null })
+            .set(["counters", "users"], id)
+            .set(["users_by_name", user.canonical], id)
+            .set(["users", id], record);
+          return { op, value: { id, username: user.username } };
+        })
+      );
+    },
+
+    findUserByCanonicalName(canonical: string): Promise<UserRecord | undefined> {
+      return guard(async () => {
+        const id = await kv.get<number>(["users_by_name", canonical]);
+        if (id.value === null) return undefined;
+        const user = await kv.get<UserRecord>(["users", id.value]);
+        return user.value ?? undefined;
+      });
+    },
+
+    findUserById(id: number): Promise<PublicUser | undefined> {
+      return guard(async () => {
+        const user = await kv.get<UserRecord>(["users", id]);
+        return user.value ? { id: user.value.id, username: user.value.username } : undefined;
+      });
+    },
+
+    updatePasswordHash(id: number, passwordHash: string): Promise<void> {
+      return guard(() =>
+        retry<void>(async () => {
+          const user = await kv.get<UserRecord>(["users", id]);
+          if (!user.value) return { value: undefined };
+          const op = kv.atomic().check(user).set(["users", id], { ...user.value, passwordHash });
+          return { op, value: undefined };
+        })
+      );
+    },
+
+    appendMessage(message: NewMessage): Promise<ChatMessage> {
+      return guard(() =>
+        retry<ChatMessage>(async () => {
+          const last = await kv.get<number>(["rooms", message.room]);
+          const seq = (last.value ?? 0) + 1;
+          const stored = toChatMessage(message, seq);
+          const op = kv.atomic()
+            .check(last)
+            .set(["rooms", message.room], seq)
+            .set(["messages", message.room, seq], stored);
+          return { op, value: stored };
+        })
+      );
+    },
+
+    listMessages(room: string, query: MessageQuery): Promise<ChatMessage[]> {
+      return guard(async () => {
+        const prefix = ["messages", room];
+        const selector: Deno.KvListSelector = {
+          prefix,
+          ...(query.after !== undefined ? { start: [...prefix, query.after + 1] } : {}),
+          ...(query.before !== undefined ? { end: [...prefix, query.before] } : {}),
+        } as Deno.KvListSelector;
+        const oldestFirst = query.from === "oldest";
+        const out: ChatMessage[] = [];
+        for await (
+          const entry of kv.list<ChatMessage>(selector, {
+            limit: query.limit,
+            reverse: !oldestFirst,
+            batchSize: Math.min(query.limit, 500),
+          })
+        ) out.push(entry.value);
+        if (!oldestFirst) out.reverse();
+        return out;
+      });
+    },
+
+    lastSeq(room: string): Promise<number> {
+      return guard(async () => (await kv.get<number>(["rooms", room])).value ?? 0);
+    },
+
+    putPresence(node: string, room: string, snapshot: PresenceSnapshot, ttlMs: number) {
+      return guard(async () => {
+        const key = ["presence", room, node];
+        if (snapshot.users.length === 0 && snapshot.anonymous === 0) {
+          await kv.delete(key);
+          nodesSeen.get(node)?.delete(room);
+          return;
+        }
+        const value: StoredPresence = {
+          users: snapshot.users,
+          anonymous: snapshot.anonymous,
+          expiresAt: now() + ttlMs,
+        };
+        await kv.set(key, value, { expireIn: ttlMs });
+        let rooms = nodesSeen.get(node);
+        if (!rooms) nodesSeen.set(node, rooms = new Set());
+        rooms.add(room);
+      });
+    },
+
+    roomPresence(room: string): Promise<RoomPresence> {
+      return guard(async () => {
+        const rows: StoredPresence[] = [];
+        const at = now();
+        // KV deletes expired keys lazily, so the expiry is also checked here.
+        for await (const entry of kv.list<StoredPresence>({ prefix: ["presence", room] })) {
+          if (entry.value.expiresAt > at) rows.push(entry.value);
+        }
+        return mergePresence(rows);
+      });
+    },
+
+    clearPresence(node: string): Promise<void> {
+      return guard(async () => {
+        for (const room of nodesSeen.get(node) ?? []) await kv.delete(["presence", room, node]);
+        nodesSeen.delete(node);
+      });
+    },
+
+    getOrCreateSecret(name: string, create: () => string): Promise<string> {
+      return guard(async () => {
+        const key = ["secrets", name];
+        await kv.atomic().check({ key, versionstamp: null }).set(key, create()).commit();
+        const entry = await kv.get<string>(key);
+        if (entry.value === null) throw new Error(`secret "${name}" vanished`);
+        return entry.value;
+      });
+    },
+
+    ping(): Promise<void> {
+      return guard(async () => {
+        await kv.get(["counters", "users"]);
+      });
+    },
+
+    close(): Promise<void> {
+      if (!closed) {
+        closed = true;
+        kv.close();
+      }
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Test helpers: a real server on 127.0.0.1, port 0, over a fresh in-memory store.
+ *
+ * @module
+ */
+import { type ChatApp, createApp } from "../../src/app.ts";
+import { type Config, loadConfig } from "../../src/config.ts";
+import { silentLogger } from "../../src/log.ts";
+import { type Bus, createMemoryBus } from "../../src/realtime/bus.ts";
+import { openKvStore } from "../../src/store/kv_store.ts";
+import { openSqliteStore } from "../../src/store/sqlite_store.ts";
+import type { Store } from "../../src/store/store.ts";
+
+/** A running test server. */
+export interface TestServer extends AsyncDisposable {
+  readonly url: string;
+  readonly wsUrl: string;
+  readonly app: ChatApp;
+  readonly store: Store;
+  readonly config: Config;
+  close(): Promise<void>;
+}
+
+/** Options for {@linkcode startServer}. */
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  store?: Store;
+  bus?: Bus;
+  storeKind?: "sqlite" | "kv";
+  now?: () => number;
+  maxBufferedBytes?: number;
+  /** Keep the store open on close (it belongs to the caller). */
+  keepStore?: boolean;
+}
+
+/** Test configuration: cheap hashing, loopback. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ PBKDF2_ITERATIONS: "1000", HOST: "127.0.0.1", PORT: "0", ...env });
+}
+
+/** Opens a fresh in-memory store of the given kind. */
+export async function memoryStore(kind: "sqlite" | "kv" = "sqlite", now?: () => number): Promise<Store> {
+  return kind === "kv" ? await openKvStore({ path: ":memory:", now }) : openSqliteStore({ path: ":memory:", now });
+}
+
+/** Starts a server on a random loopback port. */
+export async function startServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const config = testConfig(options.env);
+  const store = options.store ?? await memoryStore(options.storeKind, options.now);
+  const bus = options.bus ?? createMemoryBus();
+  const app = createApp({
+    config,
+    store,
+    bus,
+    jwtSecret: "test-secret-test-secret-test-secret!",
+    logger: silentLogger,
+    now: options.now,
+    maxBufferedBytes: options.maxBufferedBytes,
+  });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await app.close();
+    await server.shutdown();
+    if (!options.bus) bus.close();
+    if (!options.keepStore && !options.store) await store.close();
+  };
+  return {
+    url,
+    wsUrl: url.replace("http", "ws"),
+    app,
+    store,
+    config,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+/** POSTs JSON and returns status, headers and parsed body. */
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** GETs and returns status, headers and parsed body. */
+export async function getJson(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const response = await fetch(url, { headers });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Signs up and logs in; returns the token and user. */
+export async function signIn(
+  server: { url: string },
+  username: string,
+  secret = "correct horse",
+): Promise<{ token: string; user: { id: number; username: string } }> {
+  const created = await postJson(`${server.url}/api/v1/users`, { username, secret });
+  if (created.status !== 201 && created.status !== 409) {
+    throw new Error(`sign-up failed: ${JSON.stringify(created.body)}`);
+  }
+  const login = await postJson(`${server.url}/api/v1/login`, { username, secret });
+  if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
+  return login.body.data;
+}

@@ -1,0 +1,114 @@
+/**
+ * A test WebSocket client over npm `ws`, which (like browsers) fails a
+ * handshake whose response selects no offered subprotocol.
+ *
+ * @module
+ */
+import WebSocket from "ws";
+
+/** A message as the server sends it. */
+export interface WireMessage {
+  id: string;
+  seq: number;
+  room: string;
+  sender: { id: number; username: string };
+  text: string;
+  createTime: number;
+  createdAt: string;
+  nonce?: string;
+}
+
+/** A connected client that records frames and its close. */
+export interface TestSocket {
+  readonly ws: WebSocket;
+  /** Every frame received, parsed. */
+  readonly frames: WireMessage[][];
+  /** The selected subprotocol. */
+  readonly protocol: string;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  /** All messages received so far, flattened. */
+  messages(): WireMessage[];
+  /** Resolves when at least `count` messages have arrived. */
+  waitForMessages(count: number, timeoutMs?: number): Promise<WireMessage[]>;
+  send(data: unknown): void;
+  close(): Promise<void>;
+}
+
+/** The outcome of a handshake the server refused. */
+export interface RefusedHandshake {
+  status: number;
+  body: any;
+}
+
+/**
+ * Opens a socket.
+ *
+ * @param protocols offered subprotocols (the token first)
+ * @throws {RefusedHandshake} when the server answers with an HTTP error
+ */
+export function connect(
+  url: string,
+  protocols: string[] = [],
+  options: { headers?: Record<string, string> } = {},
+): Promise<TestSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, protocols, { headers: options.headers, perMessageDeflate: false });
+    const frames: WireMessage[][] = [];
+    const waiters: Array<() => void> = [];
+    let resolveClosed!: (value: { code: number; reason: string }) => void;
+    const closed = new Promise<{ code: number; reason: string }>((r) => (resolveClosed = r));
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      if (isBinary) return;
+      frames.push(JSON.parse(data.toString("utf8")));
+      for (const wake of waiters.splice(0)) wake();
+    });
+    ws.on("close", (code: number, reason: Buffer) => {
+      resolveClosed({ code, reason: reason.toString("utf8") });
+      for (const wake of waiters.splice(0)) wake();
+    });
+    ws.on("unexpected-response", (_req: unknown, res: any) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+      res.on("end", () => {
+        reject({ status: res.statusCode, body: body ? JSON.parse(body) : undefined } satisfies RefusedHandshake);
+      });
+    });
+    ws.on("error", (error: Error) => reject(error));
+    ws.on("open", () => {
+      const messages = () => frames.flat();
+      resolve({
+        ws,
+        frames,
+        protocol: ws.protocol,
+        closed,
+        messages,
+        waitForMessages(count, timeoutMs = 5000) {
+          return new Promise((res, rej) => {
+            const timer = setTimeout(
+              () => rej(new Error(`timed out waiting for ${count} messages; have ${messages().length}`)),
+              timeoutMs,
+            );
+            const check = () => {
+              if (messages().length >= count) {
+                clearTimeout(timer);
+                res(messages());
+              } else if (ws.readyState >= WebSocket.CLOSING) {
+                clearTimeout(timer);
+                rej(new Error(`socket closed with ${messages().length} of ${count} messages`));
+              } else waiters.push(check);
+            };
+            check();
+          });
+        },
+        send(data) {
+          ws.send(typeof data === "string" ? data : JSON.stringify(data));
+        },
+        async close() {
+          if (ws.readyState === WebSocket.CLOSED) return;
+          ws.close(1000);
+          await closed;
+        },
+      });
+    });
+  });
+}
