@@ -21,6 +21,9 @@ import { CLOSE, type CloseReason } from "./realtime/close_codes.ts";
 import { Hub } from "./realtime/hub.ts";
 import { PresenceReporter } from "./realtime/presence_reporter.ts";
 import type { Store } from "./store/store.ts";
+import { Metrics } from "./metrics.ts";
+import { cors } from "./http/cors.ts";
+import { RateLimiter } from "./http/rate_limiter.ts";
 
 /** Dependencies of {@linkcode createApp}. */
 export interface AppDeps {
@@ -51,6 +54,9 @@ export interface ChatApp {
   readonly tokens: TokenService;
   readonly accounts: Accounts;
   readonly presence: PresenceReporter;
+  readonly metrics: Metrics;
+  /** This isolate's id, sent as `x-served-by`. */
+  readonly nodeId: string;
   /** Closes every socket with `close` (1001 by default) and stops background work. */
   close(close?: CloseReason): Promise<void>;
 }
@@ -65,6 +71,7 @@ export function createApp(deps: AppDeps): ChatApp {
     ttlSeconds: config.tokenTtlSeconds,
     now,
   });
+  const nodeId = deps.nodeId ?? crypto.randomUUID();
   const accounts = createAccounts({ store, tokens, iterations: config.pbkdf2Iterations });
   const hub = new Hub({
     bus,
@@ -74,16 +81,34 @@ export function createApp(deps: AppDeps): ChatApp {
   });
   const presence: PresenceReporter = new PresenceReporter({
     store,
-    node: deps.nodeId ?? crypto.randomUUID(),
+    node: nodeId,
     members: (room) => hub.members(room),
     rooms: () => hub.rooms(),
     logger,
     ttlMs: deps.presenceTtlMs,
   });
   const sockets = new Set<(close: CloseReason) => void>();
+  const metrics = new Metrics();
+  metrics.gauge("chat_connections", "Open WebSocket connections", () => sockets.size);
+  metrics.gauge("chat_rooms", "Rooms with members on this isolate", () => hub.roomCount);
 
   const api = new Hono<AppEnv>()
-    .route("/", userRoutes({ accounts, tokens, store }))
+    .use(cors(config.allowedOrigins))
+    .route(
+      "/",
+      userRoutes({
+        accounts,
+        tokens,
+        store,
+        loginLimiter: new RateLimiter("login attempts", config.loginRateLimit, now),
+        loginUserLimiter: new RateLimiter(
+          "failed logins for this user",
+          config.loginUserRateLimit,
+          now,
+        ),
+        signupLimiter: new RateLimiter("sign-ups", config.signupRateLimit, now),
+      }),
+    )
     .route("/", roomRoutes({ store }))
     .route(
       "/",
@@ -93,7 +118,10 @@ export function createApp(deps: AppDeps): ChatApp {
         maxSocketsPerAddress: config.maxSocketsPerAddress,
         idleTimeoutSeconds: 30,
         sockets,
+        nodeId,
+        metrics,
         session: {
+          metrics,
           hub,
           bus,
           store,
@@ -109,8 +137,25 @@ export function createApp(deps: AppDeps): ChatApp {
 
   const hono = new Hono<AppEnv>()
     .use(async (c, next) => {
-      c.set("requestId", crypto.randomUUID().slice(0, 8));
+      const requestId = crypto.randomUUID().slice(0, 8);
+      c.set("requestId", requestId);
+      const started = performance.now();
       await next();
+      const route = c.req.routePath;
+      const status = c.res.status;
+      metrics.httpRequests.inc({ route, method: c.req.method, status: String(status) });
+      metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+      if (status !== 101) {
+        c.res.headers.set("x-request-id", requestId);
+        c.res.headers.set("x-served-by", nodeId);
+      }
+      logger.info("Request", {
+        requestId,
+        method: c.req.method,
+        route,
+        status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
     })
     .get("/healthz", async () => {
       try {
@@ -120,6 +165,10 @@ export function createApp(deps: AppDeps): ChatApp {
       }
       return dataResponse({ status: "ok" });
     })
+    .get("/metrics", () =>
+      new Response(metrics.render(), {
+        headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
+      }))
     .route("/api/v1", api);
   hono.notFound((c) => errorResponse(new NotFoundError("NOT_FOUND", `No route for ${c.req.path}`)));
   hono.onError(onError(logger));
@@ -131,6 +180,8 @@ export function createApp(deps: AppDeps): ChatApp {
     tokens,
     accounts,
     presence,
+    metrics,
+    nodeId,
     async close(close = CLOSE.SHUTDOWN) {
       for (const end of [...sockets]) end(close);
       hub.clear();

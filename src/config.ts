@@ -32,6 +32,12 @@ export interface Config {
   readonly rateLimitPerSec: number;
   /** 0 means no cap. */
   readonly maxSocketsPerAddress: number;
+  /** Login attempts per client address per minute; 0 turns the throttle off. */
+  readonly loginRateLimit: number;
+  /** Failed logins per username per minute; 0 turns the throttle off. */
+  readonly loginUserRateLimit: number;
+  /** Sign-ups per client address per minute; 0 turns the throttle off. */
+  readonly signupRateLimit: number;
   readonly logLevel: LogLevel;
 }
 
@@ -56,6 +62,9 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({
   RATE_LIMIT_BURST: "20",
   RATE_LIMIT_PER_SEC: "5",
   MAX_SOCKETS_PER_ADDRESS: "1000",
+  LOGIN_RATE_LIMIT: "30",
+  LOGIN_USER_RATE_LIMIT: "10",
+  SIGNUP_RATE_LIMIT: "10",
   LOG_LEVEL: "info",
 });
 
@@ -142,6 +151,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitBurst: integer(env, "RATE_LIMIT_BURST", 1, 1_000_000),
     rateLimitPerSec: positiveNumber(env, "RATE_LIMIT_PER_SEC"),
     maxSocketsPerAddress: integer(env, "MAX_SOCKETS_PER_ADDRESS", 0, 10_000_000),
+    loginRateLimit: integer(env, "LOGIN_RATE_LIMIT", 0, 1_000_000),
+    loginUserRateLimit: integer(env, "LOGIN_USER_RATE_LIMIT", 0, 1_000_000),
+    signupRateLimit: integer(env, "SIGNUP_RATE_LIMIT", 0, 1_000_000),
     logLevel: oneOf(env, "LOG_LEVEL", ["debug", "info", "warn", "error"] as const),
   });
 }

@@ -88,6 +88,11 @@ export class Hub {
     return [...(this.#rooms.get(room)?.members ?? [])].map((state) => state.member);
   }
 
+  /** The number of rooms with local members. */
+  get roomCount(): number {
+    return this.#rooms.size;
+  }
+
   /** The number of local members across rooms. */
   get size(): number {
     let n = 0;

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
 import type { PublicUser } from "../model.ts";
 import type { Store } from "../store/store.ts";
 import { TokenBucket } from "../token_bucket.ts";
@@ -37,10 +38,8 @@ export interface SessionDeps {
   readonly rateLimitPerSec: number;
   /** Unsent bytes past which a socket is closed with 1013. */
   readonly maxBufferedBytes: number;
-  /** Observes every close the server initiates, e.g. for metrics. */
-  readonly onClose?: (close: CloseReason) => void;
-  /** Observes every message stored from this connection. */
-  readonly onMessageIn?: () => void;
+  /** Counts what sessions do. */
+  readonly metrics: Metrics;
 }
 
 /** Handles one connection until it closes; returns a function that ends it with a close reason. */
@@ -59,7 +58,7 @@ export function runSession(
     if (closed) return;
     closed = true;
     cleanup();
-    deps.onClose?.(close);
+    deps.metrics.closes.inc({ code: String(close.code), reason: close.reason });
     try {
       socket.close(close.code, close.reason);
     } catch {
@@ -80,6 +79,7 @@ export function runSession(
     send(frame) {
       if (closed || socket.readyState !== WebSocket.OPEN) return;
       socket.send(frame);
+      deps.metrics.framesOut.value++;
       if (socket.bufferedAmount > deps.maxBufferedBytes) end(CLOSE.SLOW_CONSUMER);
     },
   };
@@ -128,7 +128,7 @@ export function runSession(
           nonce: frame.nonce,
           createdAtMs: deps.now(),
         });
-        deps.onMessageIn?.();
+        deps.metrics.messagesIn.value++;
         deps.bus.publish(stored);
       } catch (error) {
         deps.logger.error("Cannot store message", { room: info.room, error });

@@ -35,7 +35,15 @@ export interface TestServerOptions {
 
 /** Test configuration: cheap hashing, loopback. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ PBKDF2_ITERATIONS: "1000", HOST: "127.0.0.1", PORT: "0", ...env });
+  return loadConfig({
+    PBKDF2_ITERATIONS: "1000",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOGIN_RATE_LIMIT: "0",
+    LOGIN_USER_RATE_LIMIT: "0",
+    SIGNUP_RATE_LIMIT: "0",
+    ...env,
+  });
 }
 
 /** Opens a fresh in-memory store of the given kind. */

@@ -9,6 +9,7 @@ import { type Context, Hono } from "hono";
 import type { TokenClaims, TokenService } from "../../auth/tokens.ts";
 import { AppError, RateLimitError } from "../../errors.ts";
 import type { CloseReason } from "../../realtime/close_codes.ts";
+import type { Metrics } from "../../metrics.ts";
 import { parseRoomName } from "../../realtime/room_name.ts";
 import { runSession, type SessionDeps } from "../../realtime/session.ts";
 import { bearerToken } from "../bearer_auth.ts";
@@ -28,6 +29,9 @@ export interface RoomSocketDeps {
   idleTimeoutSeconds: number;
   /** Every open socket's closer, so shutdown can close them all. */
   sockets: Set<(close: CloseReason) => void>;
+  /** Sent as `x-served-by` on the 101 response. */
+  nodeId: string;
+  metrics: Metrics;
 }
 
 /** The values of a `Sec-WebSocket-Protocol` header, trimmed, in order. */
@@ -93,6 +97,8 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
     // Browsers fail a handshake that selects no offered protocol: echo the first (the token).
     const selected = protocols.find((p) => p.length > 0);
     if (selected !== undefined) response.headers.set("sec-websocket-protocol", selected);
+    response.headers.set("x-served-by", deps.nodeId);
+    deps.metrics.connectsTotal.inc();
 
     perAddress.set(address, open + 1);
     const end = runSession(socket, {

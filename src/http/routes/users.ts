@@ -3,15 +3,17 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { Accounts } from "../../auth/accounts.ts";
 import type { TokenService } from "../../auth/tokens.ts";
-import { NotFoundError, ValidationError } from "../../errors.ts";
+import { canonicalUsername } from "../../auth/username.ts";
+import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Store } from "../../store/store.ts";
 import { bearerAuth } from "../bearer_auth.ts";
 import { dataResponse } from "../envelope.ts";
 import type { AppEnv } from "../env.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
+import type { RateLimiter } from "../rate_limiter.ts";
 import { readCredentials } from "../read_json_body.ts";
 
 /** Dependencies of {@linkcode userRoutes}. */
@@ -19,19 +21,45 @@ export interface UserRoutesDeps {
   accounts: Accounts;
   tokens: TokenService;
   store: Store;
+  /** Login attempts per client address. */
+  loginLimiter: RateLimiter;
+  /** Failed logins per username. */
+  loginUserLimiter: RateLimiter;
+  /** Sign-ups per client address. */
+  signupLimiter: RateLimiter;
+}
+
+/** The client's address as `Deno.serve` reports it. */
+function clientAddress(c: Context<AppEnv>): string {
+  return c.env?.remoteAddr?.hostname ?? "unknown";
 }
 
 /** Sign-up, login and user lookup. */
 export function userRoutes(deps: UserRoutesDeps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .post("/users", async (c) => {
+      deps.signupLimiter.take(clientAddress(c));
       const { username, secret } = await readCredentials(c.req.raw);
       return dataResponse(await deps.accounts.signUp(username, secret), 201);
     })
     .all("/users", methodNotAllowed("POST"))
     .post("/login", async (c) => {
+      deps.loginLimiter.take(clientAddress(c));
       const { username, secret } = await readCredentials(c.req.raw);
-      return dataResponse(await deps.accounts.login(username, secret));
+      const userKey = canonicalUsername(username);
+      deps.loginUserLimiter.check(userKey);
+      try {
+        return dataResponse(await deps.accounts.login(username, secret));
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) {
+          try {
+            deps.loginUserLimiter.take(userKey);
+          } catch {
+            // This failure is counted; the next attempt is refused.
+          }
+        }
+        throw error;
+      }
     })
     .all("/login", methodNotAllowed("POST"))
     .get("/users/me", bearerAuth(deps.tokens), async (c) => {

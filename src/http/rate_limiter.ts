@@ -1,0 +1,59 @@
+/**
+ * Keyed token buckets for HTTP throttles (login per address and per username,
+ * sign-up per address). Full buckets are forgotten, so memory stays bounded by
+ * the keys active within one refill window.
+ *
+ * @module
+ */
+import { RateLimitError } from "../errors.ts";
+import { TokenBucket } from "../token_bucket.ts";
+
+/** Throttles actions per key: `perMinute` tokens, refilled evenly over a minute. */
+export class RateLimiter {
+  readonly #buckets = new Map<string, TokenBucket>();
+  readonly #perMinute: number;
+  readonly #now: () => number;
+  readonly #what: string;
+
+  /**
+   * @param what names the throttled action in the error message
+   * @param perMinute 0 turns the limiter off
+   */
+  constructor(what: string, perMinute: number, now: () => number = Date.now) {
+    this.#what = what;
+    this.#perMinute = perMinute;
+    this.#now = now;
+  }
+
+  #bucket(key: string): TokenBucket {
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      if (this.#buckets.size >= 10_000) this.#sweep();
+      bucket = new TokenBucket(this.#perMinute, this.#perMinute / 60, this.#now);
+      this.#buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  #sweep(): void {
+    for (const [key, bucket] of this.#buckets) if (bucket.full) this.#buckets.delete(key);
+  }
+
+  /** @throws {RateLimitError} when `key` has no token left */
+  check(key: string): void {
+    if (this.#perMinute <= 0) return;
+    const bucket = this.#buckets.get(key);
+    if (bucket && bucket.waitMs() > 0) {
+      throw new RateLimitError(`Too many ${this.#what}; try again later`, bucket.waitMs() / 1000);
+    }
+  }
+
+  /** Takes a token for `key`. @throws {RateLimitError} when there is none */
+  take(key: string): void {
+    if (this.#perMinute <= 0) return;
+    const bucket = this.#bucket(key);
+    if (!bucket.take()) {
+      throw new RateLimitError(`Too many ${this.#what}; try again later`, bucket.waitMs() / 1000);
+    }
+  }
+}
