@@ -57,8 +57,11 @@ export interface ChatApp {
   readonly metrics: Metrics;
   /** This isolate's id, sent as `x-served-by`. */
   readonly nodeId: string;
-  /** Closes every socket with `close` (1001 by default) and stops background work. */
-  close(close?: CloseReason): Promise<void>;
+  /**
+   * Stops background work and closes every socket with `close` (1001 by
+   * default), unless `closeSockets` is false (under `deno serve`, Deno does it).
+   */
+  close(options?: { close?: CloseReason; closeSockets?: boolean }): Promise<void>;
 }
 
 /** Builds the application. */
@@ -182,9 +185,15 @@ export function createApp(deps: AppDeps): ChatApp {
     presence,
     metrics,
     nodeId,
-    async close(close = CLOSE.SHUTDOWN) {
-      for (const end of [...sockets]) end(close);
+    async close(options = {}) {
+      const { close = CLOSE.SHUTDOWN, closeSockets = true } = options;
+      if (closeSockets) { for (const end of [...sockets]) end(close); }
       hub.clear();
+      // Give clients a moment to answer the close frames, so they see the code.
+      const deadline = performance.now() + 2000;
+      while (closeSockets && sockets.size > 0 && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
       await presence.close();
     },
   };

@@ -61,8 +61,7 @@ export async function openRuntime(
     logger,
     close(options = {}) {
       closing ??= (async () => {
-        if (options.closeSockets === false) app.hub.clear();
-        await app.close();
+        await app.close({ closeSockets: options.closeSockets });
         bus.close();
         await store.close();
       })();

@@ -11,10 +11,14 @@ let runtime: Promise<Runtime> | undefined;
 const ready = () =>
   runtime ??= openRuntime(configFrom(withDeployDefaults(Deno.env.toObject()), []));
 
+// Deno's own graceful shutdown closes the sockets and exits once nothing keeps
+// the isolate alive; closing the bus and store here lets it. The timer is the
+// backstop for the 5-second promise.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, async () => {
+    const backstop = setTimeout(() => Deno.exit(0), 4500);
+    Deno.unrefTimer(backstop);
     if (runtime) await (await runtime).close({ closeSockets: false });
-    Deno.exit(0);
   });
 }
 

@@ -25,6 +25,8 @@ export interface TestSocket {
   readonly frames: WireMessage[][];
   /** The selected subprotocol. */
   readonly protocol: string;
+  /** The `x-served-by` header of the 101 response: which isolate took the socket. */
+  readonly servedBy: string | undefined;
   readonly closed: Promise<{ code: number; reason: string }>;
   /** All messages received so far, flattened. */
   messages(): WireMessage[];
@@ -52,7 +54,10 @@ export function connect(
   options: { headers?: Record<string, string> } = {},
 ): Promise<TestSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, protocols, { headers: options.headers, perMessageDeflate: false });
+    const ws = new WebSocket(url, protocols, {
+      headers: options.headers,
+      perMessageDeflate: false,
+    });
     const frames: WireMessage[][] = [];
     const waiters: Array<() => void> = [];
     let resolveClosed!: (value: { code: number; reason: string }) => void;
@@ -66,11 +71,20 @@ export function connect(
       resolveClosed({ code, reason: reason.toString("utf8") });
       for (const wake of waiters.splice(0)) wake();
     });
+    let servedBy: string | undefined;
+    ws.on("upgrade", (res: any) => {
+      servedBy = res.headers["x-served-by"];
+    });
     ws.on("unexpected-response", (_req: unknown, res: any) => {
       let body = "";
       res.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
       res.on("end", () => {
-        reject({ status: res.statusCode, body: body ? JSON.parse(body) : undefined } satisfies RefusedHandshake);
+        reject(
+          {
+            status: res.statusCode,
+            body: body ? JSON.parse(body) : undefined,
+          } satisfies RefusedHandshake,
+        );
       });
     });
     ws.on("error", (error: Error) => reject(error));
@@ -80,12 +94,16 @@ export function connect(
         ws,
         frames,
         protocol: ws.protocol,
+        servedBy,
         closed,
         messages,
         waitForMessages(count, timeoutMs = 5000) {
           return new Promise((res, rej) => {
             const timer = setTimeout(
-              () => rej(new Error(`timed out waiting for ${count} messages; have ${messages().length}`)),
+              () =>
+                rej(
+                  new Error(`timed out waiting for ${count} messages; have ${messages().length}`),
+                ),
               timeoutMs,
             );
             const check = () => {

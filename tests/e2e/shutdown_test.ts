@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { spawnServer } from "../_helpers/process.ts";
+import { getJson, signIn } from "../_helpers/server.ts";
+import { connect } from "../_helpers/ws_client.ts";
+
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+for (const mode of ["main", "parallel"] as const) {
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.test({
+      name:
+        `${mode}: ${signal} closes sockets with 1001, keeps acknowledged messages and exits 0 within 5 s`,
+      sanitizeOps: false,
+      sanitizeResources: false,
+      async fn() {
+        const dir = await Deno.makeTempDir();
+        const env = { DATABASE_PATH: `${dir}/chat.sqlite3` };
+        const server = await spawnServer({ mode, env });
+        const { token } = await signIn(server, "closer");
+        const member = await connect(`${server.wsUrl}/api/v1/rooms/bye/ws`, [token]);
+        const reader = await connect(`${server.wsUrl}/api/v1/rooms/bye/ws`);
+        member.send({ text: "before shutdown", nonce: "n1" });
+        await member.waitForMessages(1);
+        const started = Date.now();
+        server.kill(signal);
+        const [closeA, closeB] = await within(
+          5000,
+          Promise.all([member.closed, reader.closed]),
+          "closing",
+        );
+        assert.equal(closeA.code, 1001);
+        assert.equal(closeB.code, 1001);
+        if (mode === "main") assert.equal(closeA.reason, "SHUTDOWN");
+        const status = await within(5000, server.status, "exiting");
+        assert.equal(status.code, 0, server.output());
+        assert.ok(Date.now() - started < 5000);
+
+        // The acknowledged message survived the restart.
+        await using again = await spawnServer({ mode: "main", env });
+        const page = await getJson(`${again.url}/api/v1/rooms/bye/messages`);
+        assert.deepEqual(page.body.data.messages.map((m: { text: string }) => m.text), [
+          "before shutdown",
+        ]);
+        await Deno.remove(dir, { recursive: true });
+      },
+    });
+  }
+}
