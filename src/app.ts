@@ -12,6 +12,7 @@ import { NotFoundError, StoreUnavailableError } from "./errors.ts";
 import { dataResponse, errorResponse } from "./http/envelope.ts";
 import type { AppEnv } from "./http/env.ts";
 import { onError } from "./http/on_error.ts";
+import { openApiRoutes } from "./http/openapi.ts";
 import { roomSocketRoutes } from "./http/routes/room_socket.ts";
 import { roomRoutes } from "./http/routes/rooms.ts";
 import { userRoutes } from "./http/routes/users.ts";
@@ -41,6 +42,8 @@ export interface AppDeps {
   nodeId?: string;
   /** Unsent bytes past which a socket is closed with 1013. */
   maxBufferedBytes?: number;
+  /** Seconds of silence before a ping; a socket without a pong as long again is dropped. */
+  heartbeatSeconds?: number;
   /** Presence entry lifetime; entries of a dead isolate lapse after it. */
   presenceTtlMs?: number;
 }
@@ -113,13 +116,14 @@ export function createApp(deps: AppDeps): ChatApp {
       }),
     )
     .route("/", roomRoutes({ store }))
+    .route("/", openApiRoutes())
     .route(
       "/",
       roomSocketRoutes({
         tokens,
         allowedOrigins: config.allowedOrigins,
         maxSocketsPerAddress: config.maxSocketsPerAddress,
-        idleTimeoutSeconds: 30,
+        idleTimeoutSeconds: deps.heartbeatSeconds ?? 30,
         sockets,
         nodeId,
         metrics,

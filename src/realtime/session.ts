@@ -15,6 +15,11 @@ import { CLOSE, type CloseReason } from "./close_codes.ts";
 import type { Hub, Member } from "./hub.ts";
 import { parseClientFrame } from "./protocol.ts";
 
+/** How long a closing session waits for the client's in-flight frames to stop. */
+const QUIET_MS = 10;
+/** The longest a close frame is held back for a client that keeps sending. */
+const MAX_CLOSE_DELAY_MS = 1000;
+
 /** What the handshake established about a connection. */
 export interface SessionInfo {
   readonly room: string;
@@ -54,16 +59,34 @@ export function runSession(
   let chain: Promise<void> = Promise.resolve();
   const bucket = new TokenBucket(deps.rateLimitBurst, deps.rateLimitPerSec, deps.now);
 
+  let lastFrameAt = 0;
+  /**
+   * Stops the session at once, but sends the close frame only once the
+   * client's frames already in flight have been read: Deno drops the
+   * connection without the close frame (1006) when data frames arrive after
+   * it has sent one. A client that keeps sending is closed after 1 s anyway.
+   */
   const end = (close: CloseReason) => {
     if (closed) return;
     closed = true;
     cleanup();
     deps.metrics.closes.inc({ code: String(close.code), reason: close.reason });
-    try {
-      socket.close(close.code, close.reason);
-    } catch {
-      // Already closing.
-    }
+    const endedAt = performance.now();
+    const closeWhenQuiet = () => {
+      const at = performance.now();
+      if (at - lastFrameAt < QUIET_MS && at - endedAt < MAX_CLOSE_DELAY_MS) {
+        setTimeout(closeWhenQuiet, QUIET_MS);
+        return;
+      }
+      try {
+        socket.close(close.code, close.reason);
+      } catch {
+        // Already closing.
+      }
+    };
+    if (socket.readyState === WebSocket.CONNECTING) {
+      socket.addEventListener("open", closeWhenQuiet, { once: true });
+    } else setTimeout(closeWhenQuiet, 0);
   };
 
   const cleanup = () => {
@@ -85,6 +108,7 @@ export function runSession(
   };
 
   socket.addEventListener("open", () => {
+    if (closed) return;
     if (info.tokenExp !== undefined) {
       const ms = info.tokenExp * 1000 - deps.now();
       if (ms <= 0) return end(CLOSE.TOKEN_EXPIRED);
@@ -111,6 +135,7 @@ export function runSession(
   });
 
   socket.addEventListener("message", (event: MessageEvent) => {
+    lastFrameAt = performance.now();
     if (closed) return;
     if (!info.user) return end(CLOSE.READ_ONLY);
     const frame = parseClientFrame(event.data);

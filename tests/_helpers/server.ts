@@ -29,9 +29,13 @@ export interface TestServerOptions {
   storeKind?: "sqlite" | "kv";
   now?: () => number;
   maxBufferedBytes?: number;
+  heartbeatSeconds?: number;
   /** Keep the store open on close (it belongs to the caller). */
   keepStore?: boolean;
 }
+
+/** The HS256 secret every test server signs with (to forge expired or tampered tokens). */
+export const TEST_JWT_SECRET = "test-secret-test-secret-test-secret!";
 
 /** Test configuration: cheap hashing, loopback. */
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -47,8 +51,13 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 /** Opens a fresh in-memory store of the given kind. */
-export async function memoryStore(kind: "sqlite" | "kv" = "sqlite", now?: () => number): Promise<Store> {
-  return kind === "kv" ? await openKvStore({ path: ":memory:", now }) : openSqliteStore({ path: ":memory:", now });
+export async function memoryStore(
+  kind: "sqlite" | "kv" = "sqlite",
+  now?: () => number,
+): Promise<Store> {
+  return kind === "kv"
+    ? await openKvStore({ path: ":memory:", now })
+    : openSqliteStore({ path: ":memory:", now });
 }
 
 /** Starts a server on a random loopback port. */
@@ -60,10 +69,11 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     config,
     store,
     bus,
-    jwtSecret: "test-secret-test-secret-test-secret!",
+    jwtSecret: TEST_JWT_SECRET,
     logger: silentLogger,
     now: options.now,
     maxBufferedBytes: options.maxBufferedBytes,
+    heartbeatSeconds: options.heartbeatSeconds,
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   const url = `http://127.0.0.1:${server.addr.port}`;
@@ -99,7 +109,11 @@ export async function postJson(
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? JSON.parse(text) : undefined,
+  };
 }
 
 /** GETs and returns status, headers and parsed body. */
@@ -109,7 +123,11 @@ export async function getJson(
 ): Promise<{ status: number; headers: Headers; body: any }> {
   const response = await fetch(url, { headers });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text ? JSON.parse(text) : undefined,
+  };
 }
 
 /** Signs up and logs in; returns the token and user. */

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { loadConfig } from "../src/config.ts";
+import { createLogger } from "../src/log.ts";
+import { openRuntime, withDeployDefaults } from "../src/main.ts";
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, logger: createLogger("info", (line) => lines.push(line)) };
+}
+
+Deno.test("openRuntime: without JWT_SECRET it warns and every runtime on one store shares one generated secret", async () => {
+  const dir = await Deno.makeTempDir();
+  const config = loadConfig({
+    DATABASE_PATH: `${dir}/chat.sqlite3`,
+    BUS: "memory",
+    PBKDF2_ITERATIONS: "1000",
+  });
+  const first = capture();
+  const a = await openRuntime(config, first.logger);
+  const b = await openRuntime(config, capture().logger);
+  assert.ok(first.lines.some((l) => /JWT_SECRET is not set/.test(l)));
+  await a.app.accounts.signUp("shared", "secret");
+  const { token } = await a.app.accounts.login("shared", "secret");
+  // A token from one isolate is valid on another: the secret is shared through the store.
+  assert.equal((await b.app.tokens.verify(token)).user.username, "shared");
+  await a.close();
+  await b.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("openRuntime: a JWT_SECRET shorter than 32 bytes starts with a warning", async () => {
+  const config = loadConfig({ DATABASE_PATH: ":memory:", BUS: "memory", JWT_SECRET: "short" });
+  const { lines, logger } = capture();
+  const runtime = await openRuntime(config, logger);
+  assert.ok(lines.some((l) => /shorter than 32 bytes/.test(l)));
+  assert.ok(!lines.some((l) => l.includes('"short"')));
+  await runtime.close();
+});
+
+Deno.test("withDeployDefaults: Deno Deploy picks the KV store unless STORE is set", () => {
+  assert.equal(withDeployDefaults({ DENO_DEPLOYMENT_ID: "x" }).STORE, "kv");
+  assert.equal(withDeployDefaults({ DENO_DEPLOYMENT_ID: "x", STORE: "sqlite" }).STORE, "sqlite");
+  assert.equal(withDeployDefaults({}).STORE, undefined);
+});
