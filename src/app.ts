@@ -44,8 +44,6 @@ export interface AppDeps {
   maxBufferedBytes?: number;
   /** Seconds of silence before a ping; a socket without a pong as long again is dropped. */
   heartbeatSeconds?: number;
-  /** Presence entry lifetime; entries of a dead isolate lapse after it. */
-  presenceTtlMs?: number;
 }
 
 /** A built application. */
@@ -91,7 +89,8 @@ export function createApp(deps: AppDeps): ChatApp {
     members: (room) => hub.members(room),
     rooms: () => hub.rooms(),
     logger,
-    ttlMs: deps.presenceTtlMs,
+    ttlMs: config.presenceTtlSeconds * 1000,
+    refreshMs: config.presenceTtlSeconds * 1000 / 3,
   });
   const sockets = new Set<(close: CloseReason) => void>();
   const metrics = new Metrics();

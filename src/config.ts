@@ -39,6 +39,8 @@ export interface Config {
   /** Sign-ups per client address per minute; 0 turns the throttle off. */
   readonly signupRateLimit: number;
   readonly logLevel: LogLevel;
+  /** Seconds a presence entry lives unless refreshed: how long a dead isolate's members linger. */
+  readonly presenceTtlSeconds: number;
 }
 
 /** Raised when a configuration value is invalid; the message names the variable. */
@@ -66,6 +68,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({
   LOGIN_USER_RATE_LIMIT: "10",
   SIGNUP_RATE_LIMIT: "10",
   LOG_LEVEL: "info",
+  PRESENCE_TTL: "30",
 });
 
 function integer(env: Record<string, string | undefined>, name: string, min: number, max: number) {
@@ -155,5 +158,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     loginUserRateLimit: integer(env, "LOGIN_USER_RATE_LIMIT", 0, 1_000_000),
     signupRateLimit: integer(env, "SIGNUP_RATE_LIMIT", 0, 1_000_000),
     logLevel: oneOf(env, "LOG_LEVEL", ["debug", "info", "warn", "error"] as const),
+    presenceTtlSeconds: integer(env, "PRESENCE_TTL", 2, 3600),
   });
 }

@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { spawnServer } from "../_helpers/process.ts";
+import { getJson, signIn } from "../_helpers/server.ts";
+import { connect } from "../_helpers/ws_client.ts";
+
+/** Polls `url` until `ok(body)` holds, for at most `ms`. */
+async function eventually(url: string, ok: (data: any) => boolean, ms = 8000): Promise<any> {
+  const deadline = Date.now() + ms;
+  let last: any;
+  while (Date.now() < deadline) {
+    last = (await getJson(url)).body.data;
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`condition not met; last: ${JSON.stringify(last)}`);
+}
+
+Deno.test({
+  name: "presence: members on two isolates of deno serve --parallel are counted together",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    await using server = await spawnServer({
+      mode: "parallel",
+      env: { DATABASE_PATH: `${dir}/c.sqlite3` },
+    });
+    const users = [
+      await signIn(server, "p1"),
+      await signIn(server, "p2"),
+      await signIn(server, "p3"),
+    ];
+    const url = `${server.wsUrl}/api/v1/rooms/pres/ws`;
+    const sockets = [];
+    for (let i = 0; i < 40 && (i < 3 || new Set(sockets.map((s) => s.servedBy)).size < 2); i++) {
+      sockets.push(await connect(url, [users[i % 3]!.token]));
+    }
+    assert.equal(new Set(sockets.map((s) => s.servedBy)).size, 2);
+    sockets.push(await connect(url), await connect(url));
+    const anonymous = 2;
+    const seen = await eventually(
+      `${server.url}/api/v1/rooms/pres/users`,
+      (d) => d.users.length === 3 && d.anonymous === anonymous,
+    );
+    assert.deepEqual(seen.users.map((u: { username: string }) => u.username).sort(), [
+      "p1",
+      "p2",
+      "p3",
+    ]);
+    const info = await eventually(`${server.url}/api/v1/rooms/pres`, (d) => d.online.users === 3);
+    assert.deepEqual(info.online, { users: 3, anonymous });
+    await Promise.all(sockets.map((s) => s.close()));
+    await eventually(
+      `${server.url}/api/v1/rooms/pres/users`,
+      (d) => d.users.length === 0 && d.anonymous === 0,
+    );
+    await Deno.remove(dir, { recursive: true });
+  },
+});
+
+Deno.test({
+  name: "presence: the members of a killed process disappear within PRESENCE_TTL",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const env = { DATABASE_PATH: `${dir}/c.sqlite3`, PRESENCE_TTL: "2" };
+    const doomed = await spawnServer({ env });
+    await using survivor = await spawnServer({ env });
+    const { token } = await signIn(survivor, "mortal");
+    const socket = await connect(`${doomed.wsUrl}/api/v1/rooms/ttl/ws`, [token]);
+    await eventually(`${survivor.url}/api/v1/rooms/ttl/users`, (d) => d.users.length === 1);
+    doomed.kill("SIGKILL");
+    await doomed.status;
+    const killedAt = Date.now();
+    await eventually(`${survivor.url}/api/v1/rooms/ttl/users`, (d) => d.users.length === 0, 5000);
+    assert.ok(Date.now() - killedAt <= 2500, `lingered ${Date.now() - killedAt} ms`);
+    await socket.closed;
+    await Deno.remove(dir, { recursive: true });
+  },
+});
