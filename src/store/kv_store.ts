@@ -54,6 +54,8 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
   const kv = await Deno.openKv(options.path);
   let closed = false;
   const nodesSeen = new Map<string, Set<string>>();
+  /** The last pending append of each room through this handle. */
+  const appendTails = new Map<string, Promise<void>>();
 
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -65,13 +67,29 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
     }
   };
 
+  /**
+   * Commits `op`. A local KV file shared by several handles (isolates) answers a
+   * checked commit that races another writer with "database is locked"; that
+   * is a lost race like a failed check, so it is reported the same way.
+   */
+  const commitOrBusy = async (op: Deno.AtomicOperation): Promise<{ ok: boolean }> => {
+    try {
+      return await op.commit();
+    } catch (error) {
+      if (error instanceof Error && /database is locked|busy/i.test(error.message)) {
+        return { ok: false };
+      }
+      throw error;
+    }
+  };
+
   /** Commits the atomic op `build` returns, retrying while checks fail. */
   const retry = async <T>(
     build: () => Promise<{ op?: Deno.AtomicOperation; value: T }>,
   ): Promise<T> => {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const { op, value } = await build();
-      if (!op || (await op.commit()).ok) return value;
+      if (!op || (await commitOrBusy(op)).ok) return value;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, attempt)));
     }
     throw new Error("too much contention");
@@ -136,28 +154,46 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
     },
 
     appendMessage(message: NewMessage): Promise<ChatMessage> {
-      return guard(() =>
-        retry<ChatMessage>(async () => {
-          const last = await kv.get<number>(["rooms", message.room]);
-          const seq = (last.value ?? 0) + 1;
-          const stored = toChatMessage(message, seq);
-          const op = kv.atomic()
-            .check(last)
-            .set(["rooms", message.room], seq)
-            .set(["messages", message.room, seq], stored);
-          return { op, value: stored };
-        })
-      );
+      const append = () =>
+        guard(() =>
+          retry<ChatMessage>(async () => {
+            const last = await kv.get<number>(["rooms", message.room]);
+            const seq = (last.value ?? 0) + 1;
+            const stored = toChatMessage(message, seq);
+            const op = kv.atomic()
+              .check(last)
+              .set(["rooms", message.room], seq)
+              .set(["messages", message.room, seq], stored);
+            return { op, value: stored };
+          })
+        );
+      // Appends to one room through this handle go one at a time, so they do not
+      // fail each other's checks; other handles are still met by the retry.
+      const previous = appendTails.get(message.room) ?? Promise.resolve();
+      const result = previous.then(append, append);
+      const tail = result.then(() => {}, () => {});
+      appendTails.set(message.room, tail);
+      tail.then(() => {
+        if (appendTails.get(message.room) === tail) appendTails.delete(message.room);
+      });
+      return result;
     },
 
     listMessages(room: string, query: MessageQuery): Promise<ChatMessage[]> {
       return guard(async () => {
         const prefix = ["messages", room];
-        const selector: Deno.KvListSelector = {
-          prefix,
-          ...(query.after !== undefined ? { start: [...prefix, query.after + 1] } : {}),
-          ...(query.before !== undefined ? { end: [...prefix, query.before] } : {}),
-        } as Deno.KvListSelector;
+        const { after, before } = query;
+        if (after !== undefined && before !== undefined && after + 1 >= before) return [];
+        const start = after !== undefined ? [...prefix, after + 1] : undefined;
+        const end = before !== undefined ? [...prefix, before] : undefined;
+        // KV refuses a selector with `prefix`, `start` and `end` all set.
+        const selector: Deno.KvListSelector = start && end
+          ? { start, end }
+          : start
+          ? { prefix, start }
+          : end
+          ? { prefix, end }
+          : { prefix };
         const oldestFirst = query.from === "oldest";
         const out: ChatMessage[] = [];
         for await (
@@ -216,13 +252,14 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
     },
 
     getOrCreateSecret(name: string, create: () => string): Promise<string> {
-      return guard(async () => {
-        const key = ["secrets", name];
-        await kv.atomic().check({ key, versionstamp: null }).set(key, create()).commit();
-        const entry = await kv.get<string>(key);
-        if (entry.value === null) throw new Error(`secret "${name}" vanished`);
-        return entry.value;
-      });
+      return guard(() =>
+        retry<string>(async () => {
+          const entry = await kv.get<string>(["secrets", name]);
+          if (entry.value !== null) return { value: entry.value };
+          const value = create();
+          return { op: kv.atomic().check(entry).set(entry.key, value), value };
+        })
+      );
     },
 
     ping(): Promise<void> {

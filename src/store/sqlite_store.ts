@@ -285,12 +285,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
     getOrCreateSecret(name: string, create: () => string): Promise<string> {
       return guard(() => {
+        const select = sql("SELECT value FROM secrets WHERE name = ?");
+        const existing = select.get(name) as { value: string } | undefined;
+        if (existing) return existing.value;
         sql("INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING").run(
           name,
           create(),
         );
-        const row = sql("SELECT value FROM secrets WHERE name = ?").get(name) as { value: string };
-        return row.value;
+        return (select.get(name) as { value: string }).value;
       });
     },
 
