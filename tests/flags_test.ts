@@ -37,3 +37,7 @@ Deno.test("flagsToEnv() refuses unknown flags, bare words and a missing value", 
     }, args.join(" "));
   }
 });
+
+Deno.test("flagsToEnv() refuses a flag whose next argument is another flag", () => {
+  assert.throws(() => flagsToEnv(["--port", "--store=kv"]), /Flag "--port" needs a value/);
+});
