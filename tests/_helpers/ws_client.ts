@@ -130,3 +130,20 @@ export function connect(
     });
   });
 }
+
+/**
+ * Opens sockets to `url` (cycling through `protocolSets`) until at least `min`
+ * are open and they span two isolates (`x-served-by`), or 40 tries pass.
+ */
+export async function connectAcrossIsolates(
+  url: string,
+  protocolSets: string[][],
+  min = 2,
+): Promise<TestSocket[]> {
+  const sockets: TestSocket[] = [];
+  const isolates = () => new Set(sockets.map((s) => s.servedBy)).size;
+  for (let i = 0; i < 40 && (sockets.length < min || isolates() < 2); i++) {
+    sockets.push(await connect(url, protocolSets[i % protocolSets.length]));
+  }
+  return sockets;
+}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnServer } from "../_helpers/process.ts";
 import { signIn } from "../_helpers/server.ts";
-import { connect, type TestSocket } from "../_helpers/ws_client.ts";
+import { connect, connectAcrossIsolates } from "../_helpers/ws_client.ts";
 
 Deno.test({
   name: "deno serve --parallel: members on two isolates get every message once, in seq order",
@@ -21,11 +21,8 @@ Deno.test({
     for (let i = 0; i < 4; i++) users.push(await signIn(server, `par${i}`));
 
     // Connect until both isolates hold members (the kernel spreads connections).
-    const sockets: TestSocket[] = [];
     const url = `${server.wsUrl}/api/v1/rooms/parallel/messages/ws`;
-    for (let i = 0; i < 40 && new Set(sockets.map((s) => s.servedBy)).size < 2; i++) {
-      sockets.push(await connect(url, [users[i % users.length]!.token]));
-    }
+    const sockets = await connectAcrossIsolates(url, users.map((u) => [u.token]));
     const isolates = new Set(sockets.map((s) => s.servedBy));
     assert.equal(isolates.size, 2, "expected members on two isolates");
     const readers = [await connect(url), await connect(url)];

@@ -1,18 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnServer } from "../_helpers/process.ts";
 import { getJson, signIn } from "../_helpers/server.ts";
-import { connect } from "../_helpers/ws_client.ts";
+import { eventually } from "../_helpers/eventually.ts";
+import { connect, connectAcrossIsolates } from "../_helpers/ws_client.ts";
 
-/** Polls `url` until `ok(body)` holds, for at most `ms`. */
-async function eventually(url: string, ok: (data: any) => boolean, ms = 8000): Promise<any> {
-  const deadline = Date.now() + ms;
-  let last: any;
-  while (Date.now() < deadline) {
-    last = (await getJson(url)).body.data;
-    if (ok(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`condition not met; last: ${JSON.stringify(last)}`);
+/** Polls a REST route until `ok(data)` holds. */
+function eventuallyData(url: string, ok: (data: any) => boolean, timeoutMs = 8000): Promise<any> {
+  return eventually(async () => (await getJson(url)).body.data, ok, { timeoutMs, intervalMs: 100 });
 }
 
 Deno.test({
@@ -31,14 +25,11 @@ Deno.test({
       await signIn(server, "p3"),
     ];
     const url = `${server.wsUrl}/api/v1/rooms/pres/ws`;
-    const sockets = [];
-    for (let i = 0; i < 40 && (i < 3 || new Set(sockets.map((s) => s.servedBy)).size < 2); i++) {
-      sockets.push(await connect(url, [users[i % 3]!.token]));
-    }
+    const sockets = await connectAcrossIsolates(url, users.map((u) => [u.token]), 3);
     assert.equal(new Set(sockets.map((s) => s.servedBy)).size, 2);
     sockets.push(await connect(url), await connect(url));
     const anonymous = 2;
-    const seen = await eventually(
+    const seen = await eventuallyData(
       `${server.url}/api/v1/rooms/pres/users`,
       (d) => d.users.length === 3 && d.anonymous === anonymous,
     );
@@ -47,10 +38,13 @@ Deno.test({
       "p2",
       "p3",
     ]);
-    const info = await eventually(`${server.url}/api/v1/rooms/pres`, (d) => d.online.users === 3);
+    const info = await eventuallyData(
+      `${server.url}/api/v1/rooms/pres`,
+      (d) => d.online.users === 3,
+    );
     assert.deepEqual(info.online, { users: 3, anonymous });
     await Promise.all(sockets.map((s) => s.close()));
-    await eventually(
+    await eventuallyData(
       `${server.url}/api/v1/rooms/pres/users`,
       (d) => d.users.length === 0 && d.anonymous === 0,
     );
@@ -69,11 +63,15 @@ Deno.test({
     await using survivor = await spawnServer({ env });
     const { token } = await signIn(survivor, "mortal");
     const socket = await connect(`${doomed.wsUrl}/api/v1/rooms/ttl/ws`, [token]);
-    await eventually(`${survivor.url}/api/v1/rooms/ttl/users`, (d) => d.users.length === 1);
+    await eventuallyData(`${survivor.url}/api/v1/rooms/ttl/users`, (d) => d.users.length === 1);
     doomed.kill("SIGKILL");
     await doomed.status;
     const killedAt = Date.now();
-    await eventually(`${survivor.url}/api/v1/rooms/ttl/users`, (d) => d.users.length === 0, 5000);
+    await eventuallyData(
+      `${survivor.url}/api/v1/rooms/ttl/users`,
+      (d) => d.users.length === 0,
+      5000,
+    );
     assert.ok(Date.now() - killedAt <= 2500, `lingered ${Date.now() - killedAt} ms`);
     await socket.closed;
     await Deno.remove(dir, { recursive: true });
