@@ -15,6 +15,7 @@ import { onError } from "./http/on_error.ts";
 import { openApiRoutes } from "./http/openapi.ts";
 import { roomSocketRoutes } from "./http/routes/room_socket.ts";
 import { roomRoutes } from "./http/routes/rooms.ts";
+import { staticRoutes } from "./http/routes/static.ts";
 import { userRoutes } from "./http/routes/users.ts";
 import type { Logger } from "./log.ts";
 import type { Bus } from "./realtime/bus.ts";
@@ -175,7 +176,8 @@ export function createApp(deps: AppDeps): ChatApp {
       new Response(metrics.render(), {
         headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
       }))
-    .route("/api/v1", api);
+    .route("/api/v1", api)
+    .route("/", staticRoutes());
   hono.notFound((c) => errorResponse(new NotFoundError("NOT_FOUND", `No route for ${c.req.path}`)));
   hono.onError(onError(logger));
 
