@@ -5,9 +5,9 @@
  */
 
 /** Which user and message store backs the server. */
-export type StoreKind = "sqlite" | "kv";
+export type StoreKind = "sqlite" | "kv" | "redis";
 /** Which bus fans messages out between isolates. */
-export type BusKind = "broadcast" | "memory";
+export type BusKind = "broadcast" | "memory" | "redis";
 /** Log verbosity. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -17,6 +17,8 @@ export interface Config {
   readonly host: string;
   readonly store: StoreKind;
   readonly bus: BusKind;
+  /** Required when the store or the bus is `redis`. */
+  readonly redisUrl: string | undefined;
   readonly databasePath: string;
   /** Path of the Deno KV database; `undefined` uses Deno's default (and Deno Deploy's KV). */
   readonly kvPath: string | undefined;
@@ -54,6 +56,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, string>> = Object.freeze({
   HOST: "0.0.0.0",
   STORE: "sqlite",
   BUS: "broadcast",
+  REDIS_URL: "",
   DATABASE_PATH: "./data/chat.sqlite3",
   KV_PATH: "",
   JWT_SECRET: "",
@@ -126,6 +129,30 @@ function origins(raw: string | undefined): readonly string[] | undefined {
   return Object.freeze(list.map((o) => o.replace(/\/$/, "")));
 }
 
+function redisUrl(env: Record<string, string | undefined>): string | undefined {
+  const raw = (env.REDIS_URL ?? "").trim();
+  const users = ["STORE", "BUS"].filter((name) =>
+    (env[name] ?? "").trim().toLowerCase() === "redis"
+  );
+  if (!raw) {
+    if (users.length === 0) return undefined;
+    throw new ConfigError(`Missing REDIS_URL: required when ${users.join(" or ")} is "redis"`);
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`Invalid REDIS_URL: expected redis://[:password@]host[:port][/db]`);
+  }
+  if (url.password) url.password = "***";
+  if ((url.protocol !== "redis:" && url.protocol !== "rediss:") || !url.hostname) {
+    throw new ConfigError(
+      `Invalid REDIS_URL "${url}": expected redis://[:password@]host[:port][/db]`,
+    );
+  }
+  return raw;
+}
+
 /**
  * Reads and validates the configuration.
  *
@@ -139,11 +166,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return Object.freeze({
     port: integer(env, "PORT", 0, 65535),
     host,
-    store: oneOf(env, "STORE", ["sqlite", "kv"] as const),
-    bus: oneOf(env, "BUS", ["broadcast", "memory"] as const, {
+    store: oneOf(env, "STORE", ["sqlite", "kv", "redis"] as const),
+    bus: oneOf(env, "BUS", ["broadcast", "memory", "redis"] as const, {
       broadcastchannel: "broadcast",
       local: "broadcast",
     }),
+    redisUrl: redisUrl(env),
     databasePath: (env.DATABASE_PATH ?? "").trim() || CONFIG_DEFAULTS.DATABASE_PATH!,
     kvPath: (env.KV_PATH ?? "").trim() || undefined,
     jwtSecret,

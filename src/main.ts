@@ -11,7 +11,14 @@ import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { flagsToEnv } from "./flags.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type Bus, createBroadcastChannelBus, createMemoryBus } from "./realtime/bus.ts";
+import { catchUpFromStore, createRedisBus } from "./realtime/redis_bus.ts";
+import {
+  openRedisConnection,
+  RedisConnectError,
+  type RedisConnection,
+} from "./redis/connection.ts";
 import { openKvStore } from "./store/kv_store.ts";
+import { createRedisStore } from "./store/redis_store.ts";
 import { openSqliteStore } from "./store/sqlite_store.ts";
 import type { Store } from "./store/store.ts";
 
@@ -31,9 +38,13 @@ function randomSecret(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Opens the configured store. */
-export function openStore(config: Config): Promise<Store> {
+/** Opens the configured store; `redis` is the open connection when the store is Redis. */
+export function openStore(config: Config, redis?: RedisConnection): Promise<Store> {
   if (config.store === "kv") return openKvStore({ path: config.kvPath });
+  if (config.store === "redis") {
+    if (!redis) throw new Error("STORE=redis needs an open Redis connection");
+    return Promise.resolve(createRedisStore({ client: redis.commands }));
+  }
   return Promise.resolve(openSqliteStore({ path: config.databasePath }));
 }
 
@@ -42,8 +53,20 @@ export async function openRuntime(
   config: Config,
   logger: Logger = createLogger(config.logLevel),
 ): Promise<Runtime> {
-  const store = await openStore(config);
-  const bus = config.bus === "memory" ? createMemoryBus() : createBroadcastChannelBus();
+  const redis = config.store === "redis" || config.bus === "redis"
+    ? await openRedisConnection({ url: config.redisUrl!, logger })
+    : undefined;
+  const store = await openStore(config, redis);
+  const bus = config.bus === "redis"
+    ? createRedisBus({
+      publisher: redis!.commands,
+      subscriber: await redis!.subscriber(),
+      logger,
+      catchUp: catchUpFromStore(store),
+    })
+    : config.bus === "memory"
+    ? createMemoryBus()
+    : createBroadcastChannelBus();
   let jwtSecret = config.jwtSecret;
   if (jwtSecret === undefined) {
     jwtSecret = await store.getOrCreateSecret("jwt", randomSecret);
@@ -64,6 +87,7 @@ export async function openRuntime(
         await app.close({ closeSockets: options.closeSockets });
         bus.close();
         await store.close();
+        await redis?.close();
       })();
       return closing;
     },
@@ -92,7 +116,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const runtime = await openRuntime(config);
+  let runtime: Runtime;
+  try {
+    runtime = await openRuntime(config);
+  } catch (error) {
+    if (error instanceof RedisConnectError) {
+      console.error(`Cannot start: ${error.message}`);
+      Deno.exit(1);
+    }
+    throw error;
+  }
   const { logger } = runtime;
   const server = Deno.serve({
     port: config.port,
