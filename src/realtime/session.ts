@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { StoreUnavailableError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type { PublicUser } from "../model.ts";
@@ -96,6 +97,12 @@ export function runSession(
     leave = undefined;
   };
 
+  /** An outage of the store is expected operation (warn); anything else is a bug (error). */
+  const logFailure = (message: string, error: unknown) => {
+    const level = error instanceof StoreUnavailableError ? "warn" : "error";
+    deps.logger[level](message, { room: info.room, error });
+  };
+
   const member: Member = {
     user: info.user,
     batch: info.batch,
@@ -128,7 +135,7 @@ export function runSession(
         else leave = dispose;
       },
       (error) => {
-        deps.logger.error("Cannot join room", { room: info.room, error });
+        logFailure("Cannot join room", error);
         end(CLOSE.INTERNAL_ERROR);
       },
     );
@@ -156,7 +163,7 @@ export function runSession(
         deps.metrics.messagesIn.value++;
         deps.bus.publish(stored);
       } catch (error) {
-        deps.logger.error("Cannot store message", { room: info.room, error });
+        logFailure("Cannot store message", error);
         end(CLOSE.INTERNAL_ERROR);
       }
     });
