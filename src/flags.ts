@@ -24,7 +24,9 @@ export function flagsToEnv(args: readonly string[]): Record<string, string> {
     let value = match[2];
     if (value === undefined) {
       value = args[++i];
-      if (value === undefined || value.startsWith("--")) throw new ConfigError(`Flag "--${match[1]}" needs a value`);
+      if (value === undefined || value.startsWith("--")) {
+        throw new ConfigError(`Flag "--${match[1]}" needs a value`);
+      }
     }
     out[name] = value;
   }

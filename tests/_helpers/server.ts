@@ -97,12 +97,16 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
   };
 }
 
+/** A parsed JSON body whose shape the test asserts on. */
+// deno-lint-ignore no-explicit-any
+export type Json = any;
+
 /** POSTs JSON and returns status, headers and parsed body. */
 export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; body: any }> {
+): Promise<{ status: number; headers: Headers; body: Json }> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -120,7 +124,7 @@ export async function postJson(
 export async function getJson(
   url: string,
   headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; body: any }> {
+): Promise<{ status: number; headers: Headers; body: Json }> {
   const response = await fetch(url, { headers });
   const text = await response.text();
   return {

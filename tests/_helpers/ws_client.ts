@@ -5,6 +5,7 @@
  * @module
  */
 import WebSocket from "ws";
+import type { Json } from "./server.ts";
 
 /** A message as the server sends it. */
 export interface WireMessage {
@@ -39,7 +40,7 @@ export interface TestSocket {
 /** The outcome of a handshake the server refused. */
 export interface RefusedHandshake {
   status: number;
-  body: any;
+  body: Json;
 }
 
 /**
@@ -72,10 +73,10 @@ export function connect(
       for (const wake of waiters.splice(0)) wake();
     });
     let servedBy: string | undefined;
-    ws.on("upgrade", (res: any) => {
+    ws.on("upgrade", (res: Json) => {
       servedBy = res.headers["x-served-by"];
     });
-    ws.on("unexpected-response", (_req: unknown, res: any) => {
+    ws.on("unexpected-response", (_req: unknown, res: Json) => {
       let body = "";
       res.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
       res.on("end", () => {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { spawnServer } from "../_helpers/process.ts";
-import { getJson, signIn } from "../_helpers/server.ts";
+import { getJson, type Json, signIn } from "../_helpers/server.ts";
 import { eventually } from "../_helpers/eventually.ts";
 import { connect, connectAcrossIsolates } from "../_helpers/ws_client.ts";
 
 /** Polls a REST route until `ok(data)` holds. */
-function eventuallyData(url: string, ok: (data: any) => boolean, timeoutMs = 8000): Promise<any> {
+function eventuallyData(url: string, ok: (data: Json) => boolean, timeoutMs = 8000): Promise<Json> {
   return eventually(async () => (await getJson(url)).body.data, ok, { timeoutMs, intervalMs: 100 });
 }
 
