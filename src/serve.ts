@@ -12,12 +12,12 @@ const ready = () =>
   runtime ??= openRuntime(configFrom(withDeployDefaults(Deno.env.toObject()), []));
 
 // Deno's own graceful shutdown closes the sockets and exits once nothing keeps
-// the isolate alive; closing the bus and store here lets it. The timer is the
-// backstop for the 5-second promise.
+// the isolate alive; closing the bus and store here lets it. Under load a
+// signal was seen to reach only one of the isolates (the other, and its
+// BroadcastChannel, never heard of it), so the process hung: the launcher
+// `serve_parallel.ts` (the `start:parallel` task) kills it after 4.5 s.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, async () => {
-    const backstop = setTimeout(() => Deno.exit(0), 4500);
-    Deno.unrefTimer(backstop);
     if (runtime) await (await runtime).close({ closeSockets: false });
   });
 }

@@ -31,7 +31,7 @@ export interface ServerProcess extends AsyncDisposable {
 
 /** How to start a server process. */
 export interface SpawnOptions {
-  /** `main` (deno run src/main.ts), `parallel` (deno serve --parallel src/serve.ts) or a bundle path. */
+  /** `main` (deno run src/main.ts), `parallel` (the `start:parallel` launcher) or a bundle path. */
   mode?: "main" | "parallel" | { bundle: string };
   env?: Record<string, string>;
   port?: number;
@@ -47,16 +47,8 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
   let args: string[];
   if (mode === "main") args = ["run", ...perms, `${ROOT}src/main.ts`];
   else if (mode === "parallel") {
-    args = [
-      "serve",
-      "--parallel",
-      ...perms,
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      `${ROOT}src/serve.ts`,
-    ];
+    // The `start:parallel` task's launcher, which runs `deno serve --parallel`.
+    args = ["run", "--allow-run", "--allow-env", "--allow-read", `${ROOT}src/serve_parallel.ts`];
   } else args = ["run", "-A", mode.bundle];
   const child = new Deno.Command(Deno.execPath(), {
     args,
