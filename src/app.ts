@@ -27,6 +27,9 @@ import { Metrics } from "./metrics.ts";
 import { cors } from "./http/cors.ts";
 import { RateLimiter } from "./http/rate_limiter.ts";
 
+/** Methods reported by name in metrics; any other token counts as `OTHER`. */
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
 /** Dependencies of {@linkcode createApp}. */
 export interface AppDeps {
   config: Config;
@@ -150,7 +153,8 @@ export function createApp(deps: AppDeps): ChatApp {
       await next();
       const route = c.req.routePath;
       const status = c.res.status;
-      metrics.httpRequests.inc({ route, method: c.req.method, status: String(status) });
+      const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : "OTHER";
+      metrics.httpRequests.inc({ route, method, status: String(status) });
       metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
       if (status !== 101) {
         c.res.headers.set("x-request-id", requestId);

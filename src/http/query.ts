@@ -1,9 +1,14 @@
 /**
- * Query-string parsing with `BAD_QUERY` errors.
+ * Query-string parsing with `BAD_QUERY` errors. It reads values through a
+ * getter (Hono's `c.req.queries`) rather than `new URL(request.url)`, which
+ * throws on a malformed `Host` header.
  *
  * @module
  */
 import { ValidationError } from "../errors.ts";
+
+/** Returns every value of a query parameter, or `undefined` when absent. */
+export type QueryValues = (name: string) => string[] | undefined;
 
 /**
  * Reads an optional whole-number query parameter within `[min, max]`.
@@ -11,12 +16,12 @@ import { ValidationError } from "../errors.ts";
  * @throws {ValidationError} `BAD_QUERY` naming the parameter
  */
 export function intParam(
-  url: URL,
+  query: QueryValues,
   name: string,
   min: number,
   max: number,
 ): number | undefined {
-  const values = url.searchParams.getAll(name);
+  const values = query(name) ?? [];
   if (values.length === 0) return undefined;
   const raw = values[0]!;
   if (values.length > 1) {
@@ -32,13 +37,13 @@ export function intParam(
 }
 
 /**
- * Reads an optional boolean flag given as `1`/`0`/`true`/`false`.
+ * Reads an optional boolean flag given as `1`/`0`/`true`/`false` (empty means true).
  *
  * @throws {ValidationError} `BAD_QUERY`
  */
-export function flagParam(url: URL, name: string): boolean {
-  const raw = url.searchParams.get(name);
-  if (raw === null) return false;
+export function flagParam(query: QueryValues, name: string): boolean {
+  const raw = query(name)?.[0];
+  if (raw === undefined) return false;
   const value = raw.toLowerCase();
   if (value === "1" || value === "true" || value === "") return true;
   if (value === "0" || value === "false") return false;

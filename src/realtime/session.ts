@@ -119,13 +119,14 @@ export function runSession(
     if (info.tokenExp !== undefined) {
       const ms = info.tokenExp * 1000 - deps.now();
       if (ms <= 0) return end(CLOSE.TOKEN_EXPIRED);
-      // setTimeout takes at most a 32-bit delay; longer tokens are checked again when it fires.
+      // Re-armed at most every minute: Deno keeps a cleared timer's memory until its
+      // original due time, and a day-long timer per socket would pile up.
       const arm = (delay: number) => {
         expiryTimer = setTimeout(() => {
           const left = info.tokenExp! * 1000 - deps.now();
           if (left <= 0) end(CLOSE.TOKEN_EXPIRED);
           else arm(left);
-        }, Math.min(delay, 2 ** 31 - 1));
+        }, Math.min(delay, 60_000));
       };
       arm(ms);
     }

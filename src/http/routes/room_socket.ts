@@ -63,12 +63,19 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
   const handshake = async (c: Context<AppEnv>) => {
     const request = c.req.raw;
     const room = parseRoomName(c.req.param("room") ?? "");
-    const url = new URL(request.url);
-    const since = intParam(url, "since", 0, Number.MAX_SAFE_INTEGER);
-    const batch = flagParam(url, "batch");
+    const query = (name: string) => c.req.queries(name);
+    const since = intParam(query, "since", 0, Number.MAX_SAFE_INTEGER);
+    const batch = flagParam(query, "batch");
     if (!isUpgrade(request)) {
       throw new AppError(426, "UPGRADE_REQUIRED", "This path needs a WebSocket upgrade", {
         headers: { upgrade: "websocket" },
+      });
+    }
+    const version = request.headers.get("sec-websocket-version");
+    const key = (request.headers.get("sec-websocket-key") ?? "").trim();
+    if (version !== "13" || !/^[A-Za-z0-9+/]{22}==$/.test(key)) {
+      throw new AppError(400, "BAD_HANDSHAKE", "The WebSocket handshake is not valid", {
+        headers: { "sec-websocket-version": "13" },
       });
     }
     if (!originAllowed(request, deps.allowedOrigins)) {

@@ -6,7 +6,7 @@
 import { type Context, Hono } from "hono";
 import type { Accounts } from "../../auth/accounts.ts";
 import type { TokenService } from "../../auth/tokens.ts";
-import { canonicalUsername } from "../../auth/username.ts";
+import { canonicalUsername, MAX_USERNAME_CHARS } from "../../auth/username.ts";
 import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Store } from "../../store/store.ts";
 import { bearerAuth } from "../bearer_auth.ts";
@@ -46,7 +46,11 @@ export function userRoutes(deps: UserRoutesDeps): Hono<AppEnv> {
     .post("/login", async (c) => {
       deps.loginLimiter.take(clientAddress(c));
       const { username, secret } = await readCredentials(c.req.raw);
-      const userKey = canonicalUsername(username);
+      // No registered name is longer than 64 characters, so longer ones share one key
+      // (which keeps the limiter's memory small whatever names are sent).
+      const userKey = [...username].length > MAX_USERNAME_CHARS
+        ? "\u0000too-long"
+        : canonicalUsername(username);
       deps.loginUserLimiter.check(userKey);
       try {
         return dataResponse(await deps.accounts.login(username, secret));
