@@ -1,12 +1,15 @@
 /**
  * Keyed token buckets for HTTP throttles (login per address and per username,
- * sign-up per address). Full buckets are forgotten, so memory stays bounded by
- * the keys active within one refill window.
+ * sign-up per address). Full buckets are swept out whenever the map doubles,
+ * so memory stays bounded by the keys active within one refill window.
  *
  * @module
  */
 import { RateLimitError } from "../errors.ts";
 import { TokenBucket } from "../token_bucket.ts";
+
+/** The fewest keys at which full buckets are swept out. */
+const MIN_SWEEP_AT = 256;
 
 /** Throttles actions per key: `perMinute` tokens, refilled evenly over a minute. */
 export class RateLimiter {
@@ -14,6 +17,7 @@ export class RateLimiter {
   readonly #perMinute: number;
   readonly #now: () => number;
   readonly #what: string;
+  #sweepAt = MIN_SWEEP_AT;
 
   /**
    * @param what names the throttled action in the error message
@@ -28,7 +32,11 @@ export class RateLimiter {
   #bucket(key: string): TokenBucket {
     let bucket = this.#buckets.get(key);
     if (!bucket) {
-      if (this.#buckets.size >= 10_000) this.#sweep();
+      if (this.#buckets.size >= this.#sweepAt) {
+        this.#sweep();
+        // Sweep again when the map has doubled: amortised O(1), memory ~2× the active keys.
+        this.#sweepAt = Math.max(MIN_SWEEP_AT, this.#buckets.size * 2);
+      }
       bucket = new TokenBucket(this.#perMinute, this.#perMinute / 60, this.#now);
       this.#buckets.set(key, bucket);
     }

@@ -1,0 +1,47 @@
+/**
+ * Micro-benchmark of the hub's delivery path: one published message reaching
+ * 1,000 members of a room through the bus and the hub (encoded once, sent to
+ * each). Members are fakes whose `send` only counts; the store is a real
+ * in-memory SQLite store, read only when members join. The `?batch=1` path
+ * flushes on a timer, so S1 measures it end to end instead.
+ *
+ * @module
+ */
+import type { ChatMessage } from "../src/model.ts";
+import { createMemoryBus } from "../src/realtime/bus.ts";
+import { Hub, type Member } from "../src/realtime/hub.ts";
+import { openSqliteStore } from "../src/store/sqlite_store.ts";
+
+const MEMBERS = 1000;
+
+const store = openSqliteStore({ path: ":memory:" });
+const bus = createMemoryBus();
+const hub = new Hub({ bus, store });
+let frames = 0;
+for (let i = 0; i < MEMBERS; i++) {
+  const member: Member = {
+    user: { id: 1 + (i % 10), username: `user${i % 10}` },
+    batch: false,
+    send: () => void frames++,
+  };
+  await hub.join("lobby", member);
+}
+const template: ChatMessage = {
+  id: "00000000-0000-4000-8000-000000000000",
+  seq: 0,
+  room: "lobby",
+  sender: { id: 1, username: "user1" },
+  text: "hello everyone, how is it going today?",
+  createTime: 1_732_540_000,
+  createdAt: "2024-11-25T13:06:40.000Z",
+  nonce: "c-1732540000-42",
+};
+let seq = 0;
+const publish = () => bus.publish({ ...template, seq: ++seq });
+
+publish();
+if (frames !== MEMBERS) throw new Error(`one message reached ${frames} of ${MEMBERS} members`);
+
+Deno.bench(`hub: deliver one message to ${MEMBERS} members`, { group: "hub" }, () => {
+  publish();
+});

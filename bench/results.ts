@@ -1,0 +1,207 @@
+/**
+ * The shapes of the load generator's results (`bench/peers/loadgen.mjs`) and
+ * of one whole benchmark run, as written to `results.json`.
+ *
+ * @module
+ */
+import type { ServerId } from "./options.ts";
+
+/** Latency quantiles in milliseconds; `null` when nothing arrived. */
+export interface Latency {
+  count: number;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
+/** CPU and wall time over an interval. */
+export interface Metered {
+  wallMs: number;
+  serverCpuMs: number;
+  clientCpuMs: number;
+  /** Percent of one core. */
+  serverCpuPct: number;
+  clientCpuPct: number;
+}
+
+/** Connection trouble seen by the load generator. */
+export interface Health {
+  unexpectedCloses: number;
+  closeCodes: Record<string, number>;
+  errors: number;
+  lastError: string;
+}
+
+/** One rate step of S1. */
+export interface FanoutStep extends Metered {
+  rate: number;
+  sent: number;
+  expected: number;
+  delivered: number;
+  lossPct: number;
+  deliveriesPerSec: number;
+  latency: Latency;
+  sendLagP99Ms: number | null;
+  serverCpuUsPerDelivery: number | null;
+  clientCpuUsPerDelivery: number | null;
+  /** A second try of a rate that failed once. */
+  retry?: boolean;
+  /** A rate between the last passing and the first failing one. */
+  refine?: boolean;
+}
+
+/** S1 on one server. */
+export interface FanoutResult {
+  members: number;
+  connectFailures: number;
+  /** The step at `s1.measureRate` (30 messages/s). */
+  measure: FanoutStep;
+  ramp: FanoutStep[];
+  /** The step with the most deliveries/s within the p99 limit and ≤ 1 % loss. */
+  best: FanoutStep | null;
+  /** The last rate tried was still within the limit: the best figure is a lower bound. */
+  rampExhausted: boolean;
+  serverRssKb: number;
+  health: Health;
+}
+
+/** S2 on one server. */
+export interface RoomsResult {
+  sockets: number;
+  connectFailures: number;
+  connect: Metered;
+  rate: number;
+  sent: number;
+  expected: number;
+  delivered: number;
+  lossPct: number;
+  latency: Latency;
+  sendLagP99Ms: number | null;
+  traffic: Metered;
+  idleRssKb: number;
+  connectedRssKb: number;
+  afterRssKb: number;
+  rssPerSocketKb: number | null;
+  serverCpuUsPerDelivery: number | null;
+  health: Health;
+}
+
+/** One round of S3. */
+export interface StormRound extends Metered {
+  connected: number;
+  failures: number;
+  firstError: string;
+  connectsPerSec: number;
+  serverCpuUsPerConnect: number | null;
+  clientCpuUsPerConnect: number | null;
+}
+
+/** S3 on one server. */
+export interface StormResult {
+  rounds: StormRound[];
+  median: StormRound | null;
+  health: Health;
+}
+
+/** The busy room over one phase of S4. */
+export interface RoomPhase {
+  sent: number;
+  expected: number;
+  delivered: number;
+  latency: Latency;
+}
+
+/** Sign-ups or logins in S4. */
+export interface AuthPhase extends Metered {
+  requests: number;
+  statuses: Record<string, number>;
+  perSec: number;
+  latencyMs: { p50: number | null; p99: number | null; max: number | null };
+  room: RoomPhase;
+}
+
+/** S4 on our server. */
+export interface LoginsResult {
+  members: number;
+  roomRate: number;
+  baseline: RoomPhase & Metered;
+  signUps: AuthPhase;
+  logins: AuthPhase;
+  health: Health;
+}
+
+/** S5 on one store. */
+export interface HistoryResult extends Metered {
+  requests: number;
+  failures: number;
+  firstError: string;
+  statuses: Record<string, number>;
+  perSec: number;
+  latencyMs: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
+  serverCpuUsPerRequest: number | null;
+  /** How long seeding took, in ms. */
+  seedMs?: number;
+}
+
+/** A scenario that could not run on a server, and why. */
+export interface Failure {
+  error: string;
+}
+
+/** One `deno bench` entry. */
+export interface MicroResult {
+  file: string;
+  name: string;
+  group?: string;
+  /** Nanoseconds per iteration. */
+  avgNs: number;
+  p99Ns: number;
+}
+
+/** One hot function of a CPU profile. */
+export interface ProfileEntry {
+  name: string;
+  location: string;
+  selfPct: number;
+  totalPct: number;
+}
+
+/** The CPU profile of our server under one scenario. */
+export interface ProfileResult {
+  file: string;
+  totalMs: number;
+  idlePct: number;
+  topSelf: ProfileEntry[];
+  topTotal: ProfileEntry[];
+}
+
+/** Everything one run measured. */
+export interface RunResults {
+  machine: Record<string, string>;
+  command: string;
+  quick: boolean;
+  /** The load generator's client: `raw` (minimal, default) or `ws` (npm `ws`). */
+  client: "raw" | "ws";
+  startedAt: string;
+  finishedAt: string;
+  durationSec: number;
+  sizes: Record<string, unknown>;
+  overrides: Record<string, string>;
+  s1: Partial<Record<ServerId, FanoutResult | Failure>>;
+  s2: Partial<Record<ServerId, RoomsResult | Failure>>;
+  s3: Partial<Record<ServerId, StormResult | Failure>>;
+  s4?: LoginsResult | Failure;
+  s5: Partial<Record<"sqlite" | "kv", HistoryResult | Failure>>;
+  micro?: MicroResult[] | Failure;
+  /** By scenario (`--profile=S1,S3`). */
+  profile?: Partial<Record<"S1" | "S2" | "S3", ProfileResult | Failure>>;
+  notes: string[];
+}
+
+/** Tells a failure from a result. */
+export function isFailure(value: unknown): value is Failure {
+  return typeof value === "object" && value !== null && "error" in value &&
+    typeof (value as Failure).error === "string";
+}
