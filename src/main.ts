@@ -108,7 +108,9 @@ export function withDeployDefaults(env: Record<string, string>): Record<string, 
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = configFrom(withDeployDefaults(Deno.env.toObject()), Deno.args);
+    // `deno run` is one isolate: no other isolate could hear a BroadcastChannel,
+    // so the in-process bus is used unless BUS says otherwise.
+    config = configFrom({ BUS: "memory", ...withDeployDefaults(Deno.env.toObject()) }, Deno.args);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Cannot start: ${error.message}`);

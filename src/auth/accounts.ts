@@ -6,6 +6,7 @@
 import { AuthError, ValidationError } from "../errors.ts";
 import type { PublicUser } from "../model.ts";
 import type { Store } from "../store/store.ts";
+import { concurrencyLimit } from "./concurrency_limit.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import type { TokenService } from "./tokens.ts";
 import { canonicalUsername, checkSecret, parseUsername } from "./username.ts";
@@ -30,17 +31,25 @@ export interface AccountsOptions {
   tokens: TokenService;
   /** PBKDF2 cost of new hashes. */
   iterations: number;
+  /** Hashes computed at once; default one core less than the machine has (at least 1). */
+  maxConcurrentHashes?: number;
 }
 
 /** Builds the account service. */
 export function createAccounts(options: AccountsOptions): Accounts {
   const { store, tokens, iterations } = options;
+  const limit = concurrencyLimit(
+    options.maxConcurrentHashes ?? Math.max(1, (navigator.hardwareConcurrency ?? 2) - 1),
+  );
+  const hash = (secret: string) => limit(() => hashPassword(secret, iterations));
+  const verify = (secret: string, stored: string) =>
+    limit(() => verifyPassword(secret, stored, iterations));
   let dummy: Promise<string> | undefined;
   return {
     async signUp(username, secret) {
       const name = parseUsername(username);
       checkSecret(secret);
-      const passwordHash = await hashPassword(secret, iterations);
+      const passwordHash = await hash(secret);
       return await store.createUser({
         username: name.display,
         canonical: name.canonical,
@@ -52,15 +61,15 @@ export function createAccounts(options: AccountsOptions): Accounts {
       const user = await store.findUserByCanonicalName(canonicalUsername(username));
       if (!user) {
         // Spend the time a real check takes, so timing does not reveal which names exist.
-        await verifyPassword(secret, await (dummy ??= dummyHash(iterations)), iterations);
+        await verify(secret, await (dummy ??= limit(() => dummyHash(iterations))));
         throw new ValidationError("USER_NOT_FOUND", "Cannot log in: no such user");
       }
-      const result = await verifyPassword(secret, user.passwordHash, iterations);
+      const result = await verify(secret, user.passwordHash);
       if (!result.ok) {
         throw new AuthError("PASSWORD_MATCH_FAILED", "Cannot log in: the secret does not match");
       }
       if (result.needsRehash) {
-        await store.updatePasswordHash(user.id, await hashPassword(secret, iterations));
+        await store.updatePasswordHash(user.id, await hash(secret));
       }
       const publicUser = { id: user.id, username: user.username };
       return { token: await tokens.sign(publicUser), user: publicUser };

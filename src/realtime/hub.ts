@@ -36,6 +36,12 @@ export interface HubOptions {
   gapTimeoutMs?: number;
   /** Reports failures that have no caller to throw to. */
   onError?: (error: unknown) => void;
+  /**
+   * How many delivered messages each room keeps to answer joins without the
+   * store (at least this many, at most twice); 0 reads every join's history
+   * from the store.
+   */
+  recentKept?: number;
 }
 
 /** History sent on a plain join. */
@@ -63,7 +69,12 @@ interface RoomState {
   batchScheduled: boolean;
   unsubscribe: () => void;
   batchMembers: number;
+  /** The latest messages delivered here, in seq order, ending at `cursor`. */
+  recent: ChatMessage[];
 }
+
+/** The default of {@linkcode HubOptions.recentKept}: enough for a join's history. */
+const RECENT_KEPT = 100;
 
 const encodeOne = (message: ChatMessage) => JSON.stringify([message]);
 
@@ -72,10 +83,12 @@ export class Hub {
   readonly #rooms = new Map<string, RoomState>();
   readonly #options: HubOptions;
   readonly #gapTimeoutMs: number;
+  readonly #recentKept: number;
 
   constructor(options: HubOptions) {
     this.#options = options;
     this.#gapTimeoutMs = options.gapTimeoutMs ?? 100;
+    this.#recentKept = options.recentKept ?? RECENT_KEPT;
   }
 
   /** Room names with members here. */
@@ -115,12 +128,13 @@ export class Hub {
     this.#options.onMembersChanged?.(roomName);
     try {
       await room.ready;
-      const history = await this.#options.store.listMessages(
-        roomName,
-        options.since === undefined
-          ? { limit: HISTORY_ON_JOIN }
-          : { after: options.since, limit: MAX_RESUME },
-      );
+      const history = this.#recentHistory(room, options.since) ??
+        await this.#options.store.listMessages(
+          roomName,
+          options.since === undefined
+            ? { limit: HISTORY_ON_JOIN }
+            : { after: options.since, limit: MAX_RESUME },
+        );
       if (!room.members.has(state)) return () => {};
       const queued = state.queue ?? [];
       state.queue = undefined;
@@ -142,6 +156,22 @@ export class Hub {
     for (const room of [...this.#rooms.values()]) {
       for (const state of [...room.members]) this.#leave(room, state);
     }
+  }
+
+  /**
+   * The join's history from the messages this room delivered while it had
+   * members here, when they cover it; `undefined` sends the join to the store.
+   */
+  #recentHistory(room: RoomState, since: number | undefined): ChatMessage[] | undefined {
+    if (this.#recentKept === 0) return undefined;
+    const recent = room.recent;
+    // `recent` holds every seq from `first` to the cursor, without a gap.
+    const first = recent.length > 0 ? recent[0]!.seq : room.cursor + 1;
+    const wanted = since === undefined
+      ? Math.max(1, room.cursor - HISTORY_ON_JOIN + 1)
+      : Math.max(since + 1, room.cursor - MAX_RESUME + 1);
+    if (wanted < first) return undefined;
+    return recent.slice(wanted - first);
   }
 
   #sendBacklog(member: Member, history: ChatMessage[], tail: ChatMessage[]): void {
@@ -173,6 +203,7 @@ export class Hub {
       batchScheduled: false,
       unsubscribe: () => {},
       batchMembers: 0,
+      recent: [],
     };
     this.#rooms.set(name, room);
     room.unsubscribe = this.#options.bus.subscribe(name, (message) => this.#receive(room, message));
@@ -259,6 +290,10 @@ export class Hub {
 
   #deliver(room: RoomState, message: ChatMessage): void {
     room.cursor = message.seq;
+    if (this.#recentKept > 0) {
+      room.recent.push(message);
+      if (room.recent.length >= 2 * this.#recentKept) room.recent.splice(0, this.#recentKept);
+    }
     let frame: string | undefined;
     for (const state of room.members) {
       if (state.queue) {

@@ -24,6 +24,8 @@ export interface PresenceReporterOptions {
   ttlMs?: number;
   /** How often live entries are refreshed. */
   refreshMs?: number;
+  /** How long changes gather before one write per room (a connect storm writes once). */
+  flushDelayMs?: number;
 }
 
 /** Reports local presence to the store. */
@@ -31,6 +33,11 @@ export class PresenceReporter {
   readonly #options: PresenceReporterOptions;
   readonly #ttlMs: number;
   readonly #dirty = new Set<string>();
+  /** What was last written per room, so unchanged rooms are not written again. */
+  readonly #written = new Map<string, string>();
+  readonly #flushDelayMs: number;
+  /** The next flush rewrites every dirty room, changed or not (the TTL refresh). */
+  #refreshDue = false;
   #flushScheduled = false;
   #chain: Promise<void> = Promise.resolve();
   #interval: ReturnType<typeof setInterval> | undefined;
@@ -39,8 +46,10 @@ export class PresenceReporter {
   constructor(options: PresenceReporterOptions) {
     this.#options = options;
     this.#ttlMs = options.ttlMs ?? 30_000;
+    this.#flushDelayMs = options.flushDelayMs ?? 100;
     this.#interval = setInterval(() => {
       for (const room of options.rooms()) this.#dirty.add(room);
+      this.#refreshDue = true;
       this.#schedule();
     }, options.refreshMs ?? 10_000);
   }
@@ -64,12 +73,14 @@ export class PresenceReporter {
       this.#flushScheduled = false;
       if (this.#closed) return;
       const rooms = [...this.#dirty];
+      const force = this.#refreshDue;
       this.#dirty.clear();
-      this.#chain = this.#chain.then(() => this.#write(rooms));
-    }, 0);
+      this.#refreshDue = false;
+      this.#chain = this.#chain.then(() => this.#write(rooms, force));
+    }, this.#flushDelayMs);
   }
 
-  async #write(rooms: string[]): Promise<void> {
+  async #write(rooms: string[], force: boolean): Promise<void> {
     for (const room of rooms) {
       const users = new Map<number, PublicUser>();
       let anonymous = 0;
@@ -77,6 +88,8 @@ export class PresenceReporter {
         if (member.user) users.set(member.user.id, member.user);
         else anonymous++;
       }
+      const summary = `${anonymous}:${[...users.keys()].join(",")}`;
+      if (!force && this.#written.get(room) === summary) continue;
       try {
         await this.#options.store.putPresence(
           this.#options.node,
@@ -84,6 +97,8 @@ export class PresenceReporter {
           { users: [...users.values()], anonymous },
           this.#ttlMs,
         );
+        if (users.size === 0 && anonymous === 0) this.#written.delete(room);
+        else this.#written.set(room, summary);
       } catch (error) {
         this.#options.logger.warn("Cannot write presence", { room, error });
       }

@@ -21,6 +21,9 @@ const QUIET_MS = 10;
 /** The longest a close frame is held back for a client that keeps sending. */
 const MAX_CLOSE_DELAY_MS = 1000;
 
+/** Characters sent between two looks at a socket's unsent bytes. */
+const CHECK_BUFFER_EVERY = 64 * 1024;
+
 /** What the handshake established about a connection. */
 export interface SessionInfo {
   readonly room: string;
@@ -103,13 +106,19 @@ export function runSession(
     deps.logger[level](message, { room: info.room, error });
   };
 
+  let unchecked = 0;
   const member: Member = {
     user: info.user,
     batch: info.batch,
     send(frame) {
-      if (closed || socket.readyState !== WebSocket.OPEN) return;
+      // The hub sends only after the socket opened; `closed` follows its close event.
+      if (closed) return;
       socket.send(frame);
       deps.metrics.framesOut.value++;
+      // Reading bufferedAmount crosses into the runtime: do it once per 64 KiB sent.
+      unchecked += frame.length;
+      if (unchecked < CHECK_BUFFER_EVERY) return;
+      unchecked = 0;
       if (socket.bufferedAmount > deps.maxBufferedBytes) end(CLOSE.SLOW_CONSUMER);
     },
   };

@@ -145,3 +145,21 @@ Deno.test("verify() refuses strings that are not JWTs", async () => {
     await assertRefused(service(), token, JSON.stringify(token));
   }
 });
+
+Deno.test("verify() refuses a token it verified before once its exp has passed", async () => {
+  let at = Date.UTC(2026, 0, 1);
+  const tokens = createTokenService({
+    secret: "k".repeat(32),
+    issuer: "test",
+    ttlSeconds: 60,
+    now: () => at,
+  });
+  const token = await tokens.sign({ id: 7, username: "cached" });
+  assert.equal((await tokens.verify(token)).user.id, 7);
+  assert.equal((await tokens.verify(token)).user.id, 7); // from the cache
+  at += 60_000;
+  await assert.rejects(
+    tokens.verify(token),
+    (error: AuthError) => error.type === "INVALID_AUTH_TOKEN",
+  );
+});

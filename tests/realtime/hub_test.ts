@@ -82,6 +82,11 @@ async function gated<T>(
 }
 
 /** A hub over a real in-memory store and a memory bus. */
+/**
+ * A hub over a real in-memory store whose reads can be held or failed. It reads
+ * every join's history from the store (`recentKept: 0`) unless told otherwise,
+ * so the seam between a stored history and live messages is what is tested.
+ */
 function setup(options: Partial<HubOptions> = {}) {
   const store = openSqliteStore({ path: ":memory:" });
   const bus = spyBus();
@@ -96,7 +101,7 @@ function setup(options: Partial<HubOptions> = {}) {
       return gated(hooks.lastSeqGate, () => store.lastSeq(room));
     },
   };
-  const hub = new Hub({ bus, store: hubStore, gapTimeoutMs: 60_000, ...options });
+  const hub = new Hub({ bus, store: hubStore, gapTimeoutMs: 60_000, recentKept: 0, ...options });
   let n = 0;
   /** Stores a message without publishing it. */
   const append = (room: string) =>
@@ -493,4 +498,29 @@ Deno.test("join() rejects when lastSeq fails, and the next join tries again", as
   await t.hub.join("lobby", member);
   await t.post("lobby");
   assert.deepEqual(member.seqs, [1, 2, 3]);
+});
+
+// --- history from the messages a room delivered ---
+
+Deno.test("join() answers history from delivered messages without reading the store", async () => {
+  await using t = setup({ recentKept: 100 });
+  await t.appendMany("lobby", 30); // stored before the room had members here
+  const early = new FakeMember();
+  await t.hub.join("lobby", early);
+  for (let i = 0; i < 60; i++) await t.post("lobby");
+  let reads = 0;
+  t.hooks.failList = () => (reads++, true);
+  const late = new FakeMember();
+  await t.hub.join("lobby", late);
+  assert.deepEqual(late.seqs, range(41, 90));
+  const resumed = new FakeMember();
+  await t.hub.join("lobby", resumed, { since: 85 });
+  assert.deepEqual(resumed.seqs, range(86, 90));
+  assert.equal(reads, 0);
+  // Older than what the room kept: the store answers (and here fails).
+  await assert.rejects(t.hub.join("lobby", new FakeMember(), { since: 10 }), /list failed/);
+  assert.equal(reads, 1);
+  t.hooks.failList = undefined;
+  await t.post("lobby");
+  assert.deepEqual(late.seqs, range(41, 91));
 });
