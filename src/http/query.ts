@@ -1,14 +1,14 @@
 /**
- * Query-string parsing with `BAD_QUERY` errors. It reads values through a
- * getter (Hono's `c.req.queries`) rather than `new URL(request.url)`, which
- * throws on a malformed `Host` header.
+ * Query-string parsing with `BAD_QUERY` errors. Values come from Hono's
+ * `c.req.queries(name)` rather than `new URL(request.url)`, which throws on a
+ * malformed `Host` header.
  *
  * @module
  */
 import { ValidationError } from "../errors.ts";
 
-/** Returns every value of a query parameter, or `undefined` when absent. */
-export type QueryValues = (name: string) => string[] | undefined;
+/** Every value of one query parameter (`c.req.queries(name)`), or `undefined` when absent. */
+export type QueryValues = string[] | undefined;
 
 /**
  * Reads an optional whole-number query parameter within `[min, max]`.
@@ -21,7 +21,7 @@ export function intParam(
   min: number,
   max: number,
 ): number | undefined {
-  const values = query(name) ?? [];
+  const values = query ?? [];
   if (values.length === 0) return undefined;
   const raw = values[0]!;
   if (values.length > 1) {
@@ -42,7 +42,7 @@ export function intParam(
  * @throws {ValidationError} `BAD_QUERY`
  */
 export function flagParam(query: QueryValues, name: string): boolean {
-  const raw = query(name)?.[0];
+  const raw = query?.[0];
   if (raw === undefined) return false;
   const value = raw.toLowerCase();
   if (value === "1" || value === "true" || value === "") return true;

@@ -61,7 +61,8 @@ export function runSession(
   let closed = false;
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<void> = Promise.resolve();
-  const bucket = new TokenBucket(deps.rateLimitBurst, deps.rateLimitPerSec, deps.now);
+  // Made on the first message: most sockets only read.
+  let bucket: TokenBucket | undefined;
 
   let lastFrameAt = 0;
   /**
@@ -157,6 +158,7 @@ export function runSession(
     if (!info.user) return end(CLOSE.READ_ONLY);
     const frame = parseClientFrame(event.data);
     if (frame.kind === "reject") return end(frame.close);
+    bucket ??= new TokenBucket(deps.rateLimitBurst, deps.rateLimitPerSec, deps.now);
     if (!bucket.take()) return end(CLOSE.RATE_LIMITED);
     const sender = info.user;
     // One append at a time per connection keeps a sender's messages in its order.
@@ -182,9 +184,6 @@ export function runSession(
   socket.addEventListener("close", () => {
     closed = true;
     cleanup();
-  });
-  socket.addEventListener("error", () => {
-    // A close event follows; nothing to do here.
   });
 
   return end;

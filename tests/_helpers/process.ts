@@ -76,7 +76,8 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
   };
   const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
   const status = child.status.then(async (s) => {
-    await drained;
+    // A grandchild (deno serve under the launcher) may hold the pipes a moment longer.
+    await Promise.race([drained, new Promise((r) => setTimeout(r, 1000))]);
     return s;
   });
   let exited = false;
@@ -118,8 +119,11 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
     kill,
     status,
     async [Symbol.asyncDispose]() {
-      kill("SIGKILL");
+      // SIGTERM first: the parallel launcher must pass it on, or its deno serve lives on.
+      kill("SIGTERM");
+      const timer = setTimeout(() => kill("SIGKILL"), 6000);
       await status;
+      clearTimeout(timer);
     },
   };
 }

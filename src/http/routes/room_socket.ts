@@ -11,7 +11,7 @@ import { AppError, RateLimitError } from "../../errors.ts";
 import type { CloseReason } from "../../realtime/close_codes.ts";
 import type { Metrics } from "../../metrics.ts";
 import { parseRoomName } from "../../realtime/room_name.ts";
-import { runSession, type SessionDeps } from "../../realtime/session.ts";
+import { runSession, type SessionDeps, type SessionInfo } from "../../realtime/session.ts";
 import { bearerToken } from "../bearer_auth.ts";
 import type { AppEnv } from "../env.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
@@ -60,12 +60,28 @@ function isUpgrade(request: Request): boolean {
 export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
   const perAddress = new Map<string, number>();
 
+  /**
+   * Runs the session of an upgraded socket. Kept apart from the handshake so
+   * that the socket's closures do not hold the request's context for as long
+   * as the socket lives.
+   */
+  const accept = (socket: WebSocket, info: SessionInfo, address: string) => {
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    const end = runSession(socket, info, deps.session);
+    deps.sockets.add(end);
+    socket.addEventListener("close", () => {
+      deps.sockets.delete(end);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left <= 0) perAddress.delete(address);
+      else perAddress.set(address, left);
+    });
+  };
+
   const handshake = async (c: Context<AppEnv>) => {
     const request = c.req.raw;
     const room = parseRoomName(c.req.param("room") ?? "");
-    const query = (name: string) => c.req.queries(name);
-    const since = intParam(query, "since", 0, Number.MAX_SAFE_INTEGER);
-    const batch = flagParam(query, "batch");
+    const since = intParam(c.req.queries("since"), "since", 0, Number.MAX_SAFE_INTEGER);
+    const batch = flagParam(c.req.queries("batch"), "batch");
     if (!isUpgrade(request)) {
       throw new AppError(426, "UPGRADE_REQUIRED", "This path needs a WebSocket upgrade", {
         headers: { upgrade: "websocket" },
@@ -87,8 +103,9 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
     if (token) claims = await deps.tokens.verify(token);
 
     const address = c.env?.remoteAddr?.hostname ?? "unknown";
-    const open = perAddress.get(address) ?? 0;
-    if (deps.maxSocketsPerAddress > 0 && open >= deps.maxSocketsPerAddress) {
+    if (
+      deps.maxSocketsPerAddress > 0 && (perAddress.get(address) ?? 0) >= deps.maxSocketsPerAddress
+    ) {
       throw new RateLimitError("Too many open sockets from this address", 5);
     }
 
@@ -106,22 +123,7 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
     if (selected !== undefined) response.headers.set("sec-websocket-protocol", selected);
     response.headers.set("x-served-by", deps.nodeId);
     deps.metrics.connectsTotal.inc();
-
-    perAddress.set(address, open + 1);
-    const end = runSession(socket, {
-      room,
-      user: claims?.user,
-      tokenExp: claims?.exp,
-      since,
-      batch,
-    }, deps.session);
-    deps.sockets.add(end);
-    socket.addEventListener("close", () => {
-      deps.sockets.delete(end);
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left <= 0) perAddress.delete(address);
-      else perAddress.set(address, left);
-    });
+    accept(socket, { room, user: claims?.user, tokenExp: claims?.exp, since, batch }, address);
     return response;
   };
 

@@ -22,9 +22,8 @@ export function roomRoutes(deps: { store: Store }): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .get("/rooms/:room/messages", async (c) => {
       const room = parseRoomName(c.req.param("room"));
-      const query = (name: string) => c.req.queries(name);
-      const before = intParam(query, "before", 1, Number.MAX_SAFE_INTEGER);
-      const limit = intParam(query, "limit", 1, MAX_PAGE) ?? DEFAULT_PAGE;
+      const before = intParam(c.req.queries("before"), "before", 1, Number.MAX_SAFE_INTEGER);
+      const limit = intParam(c.req.queries("limit"), "limit", 1, MAX_PAGE) ?? DEFAULT_PAGE;
       const page = await store.listMessages(room, { before, limit: limit + 1 });
       const hasMore = page.length > limit;
       return dataResponse({ messages: hasMore ? page.slice(1) : page, hasMore });
