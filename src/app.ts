@@ -5,6 +5,7 @@
  * @module
  */
 import { Hono } from "hono";
+import { RegExpRouter } from "hono/router/reg-exp-router";
 import { type Accounts, createAccounts } from "./auth/accounts.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
@@ -145,7 +146,7 @@ export function createApp(deps: AppDeps): ChatApp {
       }),
     );
 
-  const hono = new Hono<AppEnv>()
+  const hono = new Hono<AppEnv>({ router: new RegExpRouter() })
     .use(async (c, next) => {
       const requestId = crypto.randomUUID().slice(0, 8);
       c.set("requestId", requestId);
@@ -154,19 +155,21 @@ export function createApp(deps: AppDeps): ChatApp {
       const route = c.req.routePath;
       const status = c.res.status;
       const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : "OTHER";
-      metrics.httpRequests.inc({ route, method, status: String(status) });
+      metrics.httpRequests.inc({ method, route, status: String(status) });
       metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
       if (status !== 101) {
         c.res.headers.set("x-request-id", requestId);
         c.res.headers.set("x-served-by", nodeId);
       }
-      logger.info("Request", {
-        requestId,
-        method: c.req.method,
-        route,
-        status,
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      });
+      if (logger.enabled("info")) {
+        logger.info("Request", {
+          requestId,
+          method: c.req.method,
+          route,
+          status,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        });
+      }
     })
     .get("/healthz", async () => {
       try {

@@ -11,6 +11,8 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** Whether lines of `level` are written, to skip building fields that would be dropped. */
+  enabled(level: LogLevel): boolean;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -41,7 +43,13 @@ export function createLogger(
     for (const [key, value] of Object.entries(fields)) record[key] = describe(value);
     write(JSON.stringify(record));
   };
-  return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+  return {
+    debug: log("debug"),
+    info: log("info"),
+    warn: log("warn"),
+    error: log("error"),
+    enabled: (at) => RANK[at] >= RANK[level],
+  };
 }
 
 /** A logger that writes nothing, for tests. */

@@ -7,14 +7,18 @@
 
 type Labels = Readonly<Record<string, string>>;
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
+function escapeLabel(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
+}
+
+/** Renders labels as `{a="1",b="2"}`, in the order the caller gives them (callers are consistent). */
 function labelKey(labels: Labels): string {
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return "";
-  return `{${
-    keys.map((k) =>
-      `${k}="${labels[k]!.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n")}"`
-    ).join(",")
-  }}`;
+  let out = "";
+  for (const name in labels) out += `${out ? "," : ""}${name}="${escapeLabel(labels[name]!)}"`;
+  return out ? `{${out}}` : "";
 }
 
 interface Metric {

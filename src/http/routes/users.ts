@@ -7,9 +7,9 @@ import { type Context, Hono } from "hono";
 import type { Accounts } from "../../auth/accounts.ts";
 import type { TokenService } from "../../auth/tokens.ts";
 import { canonicalUsername, MAX_USERNAME_CHARS } from "../../auth/username.ts";
-import { AppError, NotFoundError, ValidationError } from "../../errors.ts";
+import { AppError, AuthError, NotFoundError, ValidationError } from "../../errors.ts";
 import type { Store } from "../../store/store.ts";
-import { bearerAuth } from "../bearer_auth.ts";
+import { bearerToken } from "../bearer_auth.ts";
 import { dataResponse } from "../envelope.ts";
 import type { AppEnv } from "../env.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
@@ -66,14 +66,18 @@ export function userRoutes(deps: UserRoutesDeps): Hono<AppEnv> {
       }
     })
     .all("/login", methodNotAllowed("POST"))
-    .get("/users/me", bearerAuth(deps.tokens), async (c) => {
-      const user = await deps.store.findUserById(c.var.auth.user.id);
-      if (!user) throw new NotFoundError("USER_NOT_FOUND", "The token's user no longer exists");
-      return dataResponse(user);
-    })
-    .all("/users/me", methodNotAllowed("GET"))
+    // `/users/me` shares this route: Hono's fastest router cannot hold a static
+    // segment and a parameter at the same place.
     .get("/users/:id", async (c) => {
       const raw = c.req.param("id");
+      if (raw === "me") {
+        const token = bearerToken(c.req.header("authorization"));
+        if (!token) throw new AuthError("INVALID_AUTH_TOKEN", "A bearer token is required");
+        const { user: claimed } = await deps.tokens.verify(token);
+        const user = await deps.store.findUserById(claimed.id);
+        if (!user) throw new NotFoundError("USER_NOT_FOUND", "The token's user no longer exists");
+        return dataResponse(user);
+      }
       const id = Number(raw);
       if (!/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(id)) {
         throw new ValidationError(
