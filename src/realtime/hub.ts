@@ -36,6 +36,8 @@ export interface HubOptions {
   gapTimeoutMs?: number;
   /** Reports failures that have no caller to throw to. */
   onError?: (error: unknown) => void;
+  /** How long a room with no members here stays subscribed; 0 drops it at once. */
+  lingerMs?: number;
   /**
    * How many delivered messages each room keeps to answer joins without the
    * store (at least this many, at most twice); 0 reads every join's history
@@ -71,6 +73,8 @@ interface RoomState {
   batchMembers: number;
   /** The latest messages delivered here, in seq order, ending at `cursor`. */
   recent: ChatMessage[];
+  /** Set while the room has no members and waits to be dropped. */
+  lingerTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
 /** The default of {@linkcode HubOptions.recentKept}: enough for a join's history. */
@@ -84,16 +88,18 @@ export class Hub {
   readonly #options: HubOptions;
   readonly #gapTimeoutMs: number;
   readonly #recentKept: number;
+  readonly #lingerMs: number;
 
   constructor(options: HubOptions) {
     this.#options = options;
     this.#gapTimeoutMs = options.gapTimeoutMs ?? 100;
     this.#recentKept = options.recentKept ?? RECENT_KEPT;
+    this.#lingerMs = options.lingerMs ?? 30_000;
   }
 
   /** Room names with members here. */
-  rooms(): IterableIterator<string> {
-    return this.#rooms.keys();
+  *rooms(): IterableIterator<string> {
+    for (const [name, room] of this.#rooms) if (room.members.size > 0) yield name;
   }
 
   /** The local members of a room. */
@@ -103,7 +109,9 @@ export class Hub {
 
   /** The number of rooms with local members. */
   get roomCount(): number {
-    return this.#rooms.size;
+    let n = 0;
+    for (const room of this.#rooms.values()) if (room.members.size > 0) n++;
+    return n;
   }
 
   /** The number of local members across rooms. */
@@ -155,6 +163,7 @@ export class Hub {
   clear(): void {
     for (const room of [...this.#rooms.values()]) {
       for (const state of [...room.members]) this.#leave(room, state);
+      this.#dispose(room);
     }
   }
 
@@ -186,7 +195,13 @@ export class Hub {
 
   #room(name: string): RoomState {
     const existing = this.#rooms.get(name);
-    if (existing) return existing;
+    if (existing) {
+      if (existing.lingerTimer !== undefined) {
+        clearTimeout(existing.lingerTimer);
+        existing.lingerTimer = undefined;
+      }
+      return existing;
+    }
     let resolveReady!: () => void;
     let rejectReady!: (error: unknown) => void;
     const room: RoomState = {
@@ -204,6 +219,7 @@ export class Hub {
       unsubscribe: () => {},
       batchMembers: 0,
       recent: [],
+      lingerTimer: undefined,
     };
     this.#rooms.set(name, room);
     room.unsubscribe = this.#options.bus.subscribe(name, (message) => this.#receive(room, message));
@@ -226,12 +242,21 @@ export class Hub {
   #leave(room: RoomState, state: MemberState): void {
     if (!room.members.delete(state)) return;
     if (state.member.batch) room.batchMembers--;
-    if (room.members.size === 0 && this.#rooms.get(room.name) === room) this.#dispose(room);
+    if (room.members.size === 0 && this.#rooms.get(room.name) === room) {
+      if (this.#lingerMs === 0) this.#dispose(room);
+      else {
+        // An empty room stays subscribed for a while, so a quick rejoin (a
+        // reconnect, a page reload) finds its state and recent messages ready.
+        room.lingerTimer = setTimeout(() => this.#dispose(room), this.#lingerMs);
+        Deno.unrefTimer(room.lingerTimer);
+      }
+    }
     this.#options.onMembersChanged?.(room.name);
   }
 
   #dispose(room: RoomState): void {
-    this.#rooms.delete(room.name);
+    if (room.lingerTimer !== undefined) clearTimeout(room.lingerTimer);
+    if (this.#rooms.get(room.name) === room) this.#rooms.delete(room.name);
     room.unsubscribe();
     if (room.gapTimer !== undefined) clearTimeout(room.gapTimer);
     room.pending.clear();

@@ -101,7 +101,14 @@ function setup(options: Partial<HubOptions> = {}) {
       return gated(hooks.lastSeqGate, () => store.lastSeq(room));
     },
   };
-  const hub = new Hub({ bus, store: hubStore, gapTimeoutMs: 60_000, recentKept: 0, ...options });
+  const hub = new Hub({
+    bus,
+    store: hubStore,
+    gapTimeoutMs: 60_000,
+    recentKept: 0,
+    lingerMs: 0,
+    ...options,
+  });
   let n = 0;
   /** Stores a message without publishing it. */
   const append = (room: string) =>
@@ -523,4 +530,25 @@ Deno.test("join() answers history from delivered messages without reading the st
   t.hooks.failList = undefined;
   await t.post("lobby");
   assert.deepEqual(late.seqs, range(41, 91));
+});
+
+Deno.test("an emptied room lingers subscribed, so a rejoin needs no store read, and clear() drops it", async () => {
+  await using t = setup({ recentKept: 100, lingerMs: 60_000 });
+  const first = new FakeMember();
+  const leave = await t.hub.join("lobby", first);
+  for (let i = 0; i < 3; i++) await t.post("lobby");
+  leave();
+  assert.equal(t.hub.roomCount, 0);
+  assert.deepEqual([...t.hub.rooms()], []);
+  assert.equal(t.bus.subscriptions("lobby"), 1);
+  await t.post("lobby"); // delivered to no one, but kept in order
+  let reads = 0;
+  t.hooks.failList = () => (reads++, true);
+  t.hooks.failLastSeq = () => (reads++, true);
+  const back = new FakeMember();
+  await t.hub.join("lobby", back);
+  assert.deepEqual(back.seqs, [1, 2, 3, 4]);
+  assert.equal(reads, 0);
+  t.hub.clear();
+  assert.equal(t.bus.subscriptions("lobby"), 0);
 });
