@@ -575,7 +575,7 @@ export function renderReport(r: RunResults): string {
         ? "npm `ws` client sockets (`--client=ws`)"
         : "raw WebSocket sockets (`--client=raw`, the default: a fixed upgrade request and a minimal frame reader that finds each message's timestamp without decoding it, several times cheaper per frame than npm `ws`, so the client saturates after the server)"
     }; Socket.IO is spoken as engine.io v4 text frames, so no client library's cost counts.` +
-    " Server CPU is utime+stime from `/proc/<pid>/stat`, memory is VmRSS from `/proc/<pid>/status`, latency is measured from a send timestamp carried in each message's text. Our server runs `src/main.ts` with its defaults (SQLite store, BroadcastChannel bus) except a temp database, PBKDF2_ITERATIONS=1000 outside S4, rate limits lifted (message, login and sign-up), MAX_SOCKETS_PER_ADDRESS=0 and LOG_LEVEL=error.",
+    " Server CPU is utime+stime from `/proc/<pid>/stat`, memory is VmRSS from `/proc/<pid>/status`, latency is measured from a send timestamp carried in each message's text. Our server runs `src/main.ts` (`deno task start`) with its defaults (SQLite store; one isolate, so the in-process bus) except a temp database, PBKDF2_ITERATIONS=1000 outside S4, rate limits lifted (message, login and sign-up), MAX_SOCKETS_PER_ADDRESS=0 and LOG_LEVEL=error.",
     "",
     `## Targets (${met} of ${measured} measured targets met)`,
     "",
