@@ -101,17 +101,10 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
 // deno-lint-ignore no-explicit-any
 export type Json = any;
 
-/** POSTs JSON and returns status, headers and parsed body. */
-export async function postJson(
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
+/** A response's status, headers and parsed JSON body (`undefined` when empty). */
+async function readJson(
+  response: Response,
 ): Promise<{ status: number; headers: Headers; body: Json }> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
   const text = await response.text();
   return {
     status: response.status,
@@ -120,18 +113,27 @@ export async function postJson(
   };
 }
 
+/** POSTs JSON and returns status, headers and parsed body. */
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Json }> {
+  return readJson(
+    await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }),
+  );
+}
+
 /** GETs and returns status, headers and parsed body. */
 export async function getJson(
   url: string,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; headers: Headers; body: Json }> {
-  const response = await fetch(url, { headers });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: text ? JSON.parse(text) : undefined,
-  };
+  return readJson(await fetch(url, { headers }));
 }
 
 /** Signs up and logs in; returns the token and user. */
@@ -147,4 +149,23 @@ export async function signIn(
   const login = await postJson(`${server.url}/api/v1/login`, { username, secret });
   if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
   return login.body.data;
+}
+
+/** Appends `count` messages straight to the store (texts `${prefix} 1`, `${prefix} 2`, …). */
+export async function seedMessages(
+  store: Store,
+  room: string,
+  sender: { id: number; username: string },
+  count: number,
+  prefix = "message",
+): Promise<void> {
+  for (let i = 1; i <= count; i++) {
+    await store.appendMessage({
+      id: crypto.randomUUID(),
+      room,
+      sender,
+      text: `${prefix} ${i}`,
+      createdAtMs: Date.now(),
+    });
+  }
 }

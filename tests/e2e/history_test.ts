@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { PublicUser } from "../../src/model.ts";
 import type { Store } from "../../src/store/store.ts";
-import { getJson, signIn, startServer } from "../_helpers/server.ts";
+import { getJson, seedMessages, signIn, startServer } from "../_helpers/server.ts";
 import { connect, type RefusedHandshake, type TestSocket } from "../_helpers/ws_client.ts";
 
 const range = (from: number, to: number) =>
@@ -22,17 +22,8 @@ async function sendMessages(socket: TestSocket, count: number, prefix = "m"): Pr
 }
 
 /** Appends straight to the store, for rooms with more history than a socket may send quickly. */
-async function seed(store: Store, room: string, sender: PublicUser, count: number): Promise<void> {
-  for (let i = 1; i <= count; i++) {
-    await store.appendMessage({
-      id: crypto.randomUUID(),
-      room,
-      sender,
-      text: `seeded ${i}`,
-      createdAtMs: Date.now(),
-    });
-  }
-}
+const seed = (store: Store, room: string, sender: PublicUser, count: number) =>
+  seedMessages(store, room, sender, count, "seeded");
 
 const ROOM_URL = (wsUrl: string, query = "") => `${wsUrl}/api/v1/rooms/lobby/ws${query}`;
 

@@ -9,24 +9,16 @@ import type { PublicUser } from "../../../src/model.ts";
 import type { Store } from "../../../src/store/store.ts";
 import { readEnvelope } from "../../_helpers/envelope.ts";
 import { eventually } from "../../_helpers/eventually.ts";
-import { signIn, startServer, type TestServer } from "../../_helpers/server.ts";
+import { seedMessages, signIn, startServer, type TestServer } from "../../_helpers/server.ts";
 import { UNTHROTTLED } from "../../_helpers/unthrottled.ts";
 import { connect, type WireMessage } from "../../_helpers/ws_client.ts";
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-async function seed(store: Store, room: string, sender: PublicUser, count: number): Promise<void> {
-  for (let i = 1; i <= count; i++) {
-    await store.appendMessage({
-      id: crypto.randomUUID(),
-      room,
-      sender,
-      text: `message ${i}`,
-      createdAtMs: Date.now(),
-    });
-  }
-}
+/** Appends straight to the store, for rooms with more history than a socket may send quickly. */
+const seed = (store: Store, room: string, sender: PublicUser, count: number) =>
+  seedMessages(store, room, sender, count, "message");
 
 async function page(server: TestServer, room: string, query = "") {
   const response = await fetch(`${server.url}/api/v1/rooms/${room}/messages${query}`);
