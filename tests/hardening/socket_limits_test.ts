@@ -166,6 +166,7 @@ Deno.test({
     await sender.waitForMessages(total, 30_000);
     peak = Math.max(peak, rssBytes(server.pid));
     const growth = peak - before;
+    console.log(`server RSS grew by ${(growth / 1048576).toFixed(1)} MiB (bound 64 MiB)`);
     assert.ok(growth < 64 * 1024 * 1024, `RSS grew by ${(growth / 1048576).toFixed(1)} MiB`);
     for (const s of stalled) (s.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     for (const s of stalled) assert.equal((await s.closed).code, 1013);
