@@ -12,14 +12,8 @@ import { flagsToEnv } from "./flags.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type Bus, createBroadcastChannelBus, createMemoryBus } from "./realtime/bus.ts";
 import { catchUpFromStore, createRedisBus } from "./realtime/redis_bus.ts";
-import {
-  openRedisConnection,
-  RedisConnectError,
-  type RedisConnection,
-} from "./redis/connection.ts";
-import { openKvStore } from "./store/kv_store.ts";
+import type { RedisConnection } from "./redis/connection.ts";
 import { createRedisStore } from "./store/redis_store.ts";
-import { openSqliteStore } from "./store/sqlite_store.ts";
 import type { Store } from "./store/store.ts";
 
 /** Everything one isolate runs, and how to stop it. */
@@ -38,14 +32,23 @@ function randomSecret(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Opens the configured store; `redis` is the open connection when the store is Redis. */
-export function openStore(config: Config, redis?: RedisConnection): Promise<Store> {
-  if (config.store === "kv") return openKvStore({ path: config.kvPath });
+/**
+ * Opens the configured store; `redis` is the open connection when the store is
+ * Redis. Backends are imported on demand, so a KV deployment never loads
+ * `node:sqlite` and only Redis setups load the Redis client (a bundle inlines
+ * them all the same).
+ */
+export async function openStore(config: Config, redis?: RedisConnection): Promise<Store> {
+  if (config.store === "kv") {
+    const { openKvStore } = await import("./store/kv_store.ts");
+    return openKvStore({ path: config.kvPath });
+  }
   if (config.store === "redis") {
     if (!redis) throw new Error("STORE=redis needs an open Redis connection");
-    return Promise.resolve(createRedisStore({ client: redis.commands }));
+    return createRedisStore({ client: redis.commands });
   }
-  return Promise.resolve(openSqliteStore({ path: config.databasePath }));
+  const { openSqliteStore } = await import("./store/sqlite_store.ts");
+  return openSqliteStore({ path: config.databasePath });
 }
 
 /** Builds one isolate's runtime from a validated configuration. */
@@ -54,7 +57,10 @@ export async function openRuntime(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<Runtime> {
   const redis = config.store === "redis" || config.bus === "redis"
-    ? await openRedisConnection({ url: config.redisUrl!, logger })
+    ? await (await import("./redis/connection.ts")).openRedisConnection({
+      url: config.redisUrl!,
+      logger,
+    })
     : undefined;
   const store = await openStore(config, redis);
   const bus = config.bus === "redis"
@@ -122,7 +128,8 @@ async function main(): Promise<void> {
   try {
     runtime = await openRuntime(config);
   } catch (error) {
-    if (error instanceof RedisConnectError) {
+    // RedisConnectError, matched by name: its module is loaded only for Redis setups.
+    if (error instanceof Error && error.name === "RedisConnectError") {
       console.error(`Cannot start: ${error.message}`);
       Deno.exit(1);
     }
