@@ -16,8 +16,14 @@ export interface Member {
   readonly user: PublicUser | undefined;
   /** Accepts frames holding several messages (`?batch=1`). */
   readonly batch: boolean;
-  /** Writes one text frame. */
-  send(frame: string): void;
+  /**
+   * Writes one text frame.
+   *
+   * @param backlog the frame is part of the history or resume sent on join:
+   *   written in one turn, it may sit unsent until it drains, and does not
+   *   count against the member's bound on unsent data
+   */
+  send(frame: string, backlog?: boolean): void;
 }
 
 /** How a member joins. */
@@ -136,19 +142,26 @@ export class Hub {
     this.#options.onMembersChanged?.(roomName);
     try {
       await room.ready;
-      const history = this.#recentHistory(room, options.since) ??
+      const since = options.since;
+      // A client that saw more than this isolate has delivered yet (it was on
+      // another isolate or process) is answered by the store, which has it all.
+      const ahead = since !== undefined && since > room.cursor;
+      const history = (ahead ? undefined : this.#recentHistory(room, since)) ??
         await this.#options.store.listMessages(
           roomName,
-          options.since === undefined
-            ? { limit: HISTORY_ON_JOIN }
-            : { after: options.since, limit: MAX_RESUME },
+          since === undefined ? { limit: HISTORY_ON_JOIN } : { after: since, limit: MAX_RESUME },
         );
+      // Nothing after `since`: it is up to date, unless `since` is beyond the
+      // room's last seq (a stale client of a reset room), which counts as up to date.
+      const upTo = history.length > 0
+        ? history[history.length - 1]!.seq
+        : ahead
+        ? Math.min(since, await this.#options.store.lastSeq(roomName))
+        : since ?? 0;
       if (!room.members.has(state)) return () => {};
       const queued = state.queue ?? [];
       state.queue = undefined;
-      state.lastSeq = history.length > 0
-        ? history[history.length - 1]!.seq
-        : Math.min(options.since ?? 0, Math.max(room.cursor, 0));
+      state.lastSeq = upTo;
       const tail = queued.filter((m) => m.seq > state.lastSeq);
       this.#sendBacklog(member, history, tail);
       if (tail.length > 0) state.lastSeq = tail[tail.length - 1]!.seq;
@@ -186,11 +199,11 @@ export class Hub {
   #sendBacklog(member: Member, history: ChatMessage[], tail: ChatMessage[]): void {
     if (member.batch) {
       const all = history.concat(tail);
-      if (all.length > 0) member.send(JSON.stringify(all));
+      if (all.length > 0) member.send(JSON.stringify(all), true);
       return;
     }
-    for (const message of history) member.send(encodeOne(message));
-    for (const message of tail) member.send(encodeOne(message));
+    for (const message of history) member.send(encodeOne(message), true);
+    for (const message of tail) member.send(encodeOne(message), true);
   }
 
   #room(name: string): RoomState {

@@ -151,6 +151,36 @@ Deno.test("a ?since resume sends at most 1,000 messages, the newest ones, with n
 });
 
 for (const batch of [false, true]) {
+  Deno.test(
+    `a reader resuming 1,000 messages of 4,000 characters${
+      batch ? " with batch=1" : ""
+    } gets them all, not 1013`,
+    async () => {
+      // ~4 MB written in one turn: far past the 1 MiB bound on unsent data, which is for live traffic.
+      await using server = await startServer();
+      const alice = await signIn(server, "alice");
+      for (let i = 1; i <= 1000; i++) {
+        await server.store.appendMessage({
+          id: crypto.randomUUID(),
+          room: "lobby",
+          sender: alice.user,
+          text: `${i} `.padEnd(4000, "z"),
+          createdAtMs: Date.now(),
+        });
+      }
+      const resumed = await connect(ROOM_URL(server.wsUrl, `?since=0${batch ? "&batch=1" : ""}`));
+      try {
+        const all = await resumed.waitForMessages(1000, 20_000);
+        assert.deepEqual(all.map((m) => m.seq), range(1, 1000));
+        assert.equal(server.app.metrics.closes.get({ code: "1013", reason: "SLOW_CONSUMER" }), 0);
+      } finally {
+        await resumed.close();
+      }
+    },
+  );
+}
+
+for (const batch of [false, true]) {
   const label = batch ? "?since&batch=1" : "?since";
   Deno.test(`reconnecting with ${label} while another client keeps sending loses and repeats nothing`, async () => {
     const total = 300;

@@ -222,6 +222,25 @@ Deno.test("join() with since beyond the log still gets the next live message", a
   assert.deepEqual(member.seqs, [6]);
 });
 
+for (const recentKept of [0, 100]) {
+  Deno.test(`join() with since ahead of this hub's cursor sends nothing twice (recentKept ${recentKept})`, async () => {
+    // The client saw 6 and 7 on another isolate; here the bus has not brought them yet.
+    await using t = setup({ recentKept });
+    const early = new FakeMember();
+    await t.hub.join("lobby", early);
+    for (let i = 0; i < 5; i++) await t.post("lobby");
+    const [m6, m7] = await t.appendMany("lobby", 2);
+    const member = new FakeMember();
+    await t.hub.join("lobby", member, { since: 7 });
+    assert.deepEqual(member.frames, []);
+    t.bus.publish(m6!);
+    t.bus.publish(m7!);
+    await t.post("lobby");
+    assert.deepEqual(member.seqs, [8]);
+    assert.deepEqual(early.seqs, [1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+}
+
 // --- ordering, gaps, duplicates ---
 
 Deno.test("bus messages out of order reach members in seq order", async () => {
