@@ -33,7 +33,7 @@ export interface TokenOptions {
 const ALGORITHM = "HS256";
 
 /** How many verified tokens are remembered (a connect storm reuses tokens). */
-const CACHE_SIZE = 10_000;
+const CACHE_SIZE = 1_000;
 
 /**
  * Builds the token service over one HS256 secret. The HMAC key is imported

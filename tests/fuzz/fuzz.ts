@@ -6,7 +6,7 @@
  * envelope break, contract mismatch and leak.
  *
  * Run it with `deno task fuzz` (flags: `--count`, `--time`, `--concurrency`,
- * `--seed`, `--warmup`, `--settle`, `--phases`, `--timeout`, `--no-memory-check`,
+ * `--seed`, `--warmup`, `--settle`, `--final-settle`, `--phases`, `--timeout`, `--no-memory-check`,
  * `--no-inspect`).
  *
  * @module
@@ -41,6 +41,11 @@ export interface FuzzOptions {
   warmup: number;
   /** Quiet time before each memory reading. */
   settleMs: number;
+  /**
+   * Quiet time before the last reading: longer than the hub keeps an emptied
+   * room (30 s), so rooms and their caches of recent messages have been let go.
+   */
+  finalSettleMs: number;
   /** How long one request, handshake or expected close may take. */
   timeoutMs: number;
   /** Quiet readings of RSS and descriptors taken during the main phase (at least 1). */
@@ -117,6 +122,7 @@ export const DEFAULT_OPTIONS: Readonly<FuzzOptions> = Object.freeze({
   seed: 1,
   warmup: 20_000,
   settleMs: 3_000,
+  finalSettleMs: 35_000,
   phases: 4,
   timeoutMs: 15_000,
   checkMemory: true,
@@ -270,8 +276,8 @@ export async function runFuzz(overrides: Partial<FuzzOptions> = {}): Promise<Fuz
     clients.fresh.close();
   };
 
-  const reading = async () => {
-    await sleep(options.settleMs);
+  const reading = async (settleMs = options.settleMs) => {
+    await sleep(settleMs);
     if (server.hasExited) return { rss: 0, fds: 0, heap: undefined };
     let heap: number | undefined;
     try {
@@ -301,12 +307,12 @@ export async function runFuzz(overrides: Partial<FuzzOptions> = {}): Promise<Fuz
     const target = warmupBudget + Math.round(((options.count - warmupBudget) * phase) / phases);
     await runPhase(target - tally.inputs, phase);
     if (Date.now() >= deadline || server.hasExited) break;
-    last = await reading();
+    last = await reading(phase < phases ? options.settleMs : options.finalSettleMs);
     readings.push({ inputs: tally.inputs, rssKiB: last.rss, fds: last.fds, heapKiB: last.heap });
     if (phase < phases) log(`after phase ${phase} (${tally.inputs} inputs): ${describe(last)}`);
   }
   const stoppedByTime = tally.inputs < options.count && !server.hasExited;
-  if (stoppedByTime || server.hasExited) last = await reading();
+  if (stoppedByTime || server.hasExited) last = await reading(options.finalSettleMs);
   clearInterval(sampler);
   log(`at the end (${tally.inputs} inputs): ${describe(last)}`);
 
@@ -511,6 +517,7 @@ function parseArgs(args: readonly string[]): Partial<FuzzOptions> {
     else if (flag === "--seed") out.seed = value();
     else if (flag === "--warmup") out.warmup = value();
     else if (flag === "--settle") out.settleMs = value() * 1000;
+    else if (flag === "--final-settle") out.finalSettleMs = value() * 1000;
     else if (flag === "--timeout") out.timeoutMs = value() * 1000;
     else if (flag === "--phases") out.phases = Math.max(1, value());
     else if (flag === "--no-memory-check" || flag === "--no-rss-check") out.checkMemory = false;

@@ -16,6 +16,7 @@ Deno.test({
       seed: 4,
       warmup: 300,
       settleMs: 500,
+      finalSettleMs: 500,
       phases: 1,
       timeLimitMs: 150_000,
       // Memory after 300 inputs is no baseline; the full run checks it.
