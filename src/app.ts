@@ -98,6 +98,7 @@ export function createApp(deps: AppDeps): ChatApp {
     refreshMs: config.presenceTtlSeconds * 1000 / 3,
   });
   const sockets = new Set<(close: CloseReason) => void>();
+  let closing = false;
   const metrics = new Metrics();
   metrics.gauge("chat_connections", "Open WebSocket connections", () => sockets.size);
   metrics.gauge("chat_rooms", "Rooms with members on this isolate", () => hub.roomCount);
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): ChatApp {
         maxSocketsPerAddress: config.maxSocketsPerAddress,
         idleTimeoutSeconds: deps.heartbeatSeconds ?? 30,
         sockets,
+        accepting: () => !closing,
         nodeId,
         metrics,
         session: {
@@ -199,6 +201,7 @@ export function createApp(deps: AppDeps): ChatApp {
     nodeId,
     async close(options = {}) {
       const { close = CLOSE.SHUTDOWN, closeSockets = true } = options;
+      closing = true;
       if (closeSockets) { for (const end of [...sockets]) end(close); }
       hub.clear();
       // Give clients a moment to answer the close frames, so they see the code.

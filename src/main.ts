@@ -152,8 +152,13 @@ async function main(): Promise<void> {
       logger.error("Shutdown took longer than 5 seconds; exiting");
       Deno.exit(1);
     }, 5000);
+    // The app refuses new sockets from here on, closes its own with 1001
+    // SHUTDOWN, then the bus and the store: everything acknowledged is committed.
     await runtime.close();
-    await server.shutdown();
+    // A peer that stopped reading keeps its connection until TCP gives up on
+    // it, and the server's shutdown with it: do not wait for that.
+    const grace = new Promise((resolve) => setTimeout(resolve, 1000));
+    await Promise.race([server.shutdown(), grace]);
     clearTimeout(deadline);
     Deno.exit(0);
   };

@@ -164,6 +164,7 @@ function socketOperation(summary: string): JsonObject {
       "426": failure("The request is not a WebSocket upgrade", ["UPGRADE_REQUIRED"]),
       "429": failure("Too many sockets from this address", ["RATE_LIMITED"], RETRY_AFTER),
       "500": INTERNAL,
+      "503": failure("The server is shutting down", ["SHUTTING_DOWN"], RETRY_AFTER),
     },
     "x-client-frame": ref("ClientFrame"),
     "x-server-frame": { type: "array", items: ref("Message") },

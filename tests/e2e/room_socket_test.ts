@@ -488,6 +488,22 @@ Deno.test("closing the server closes every socket with 1001 SHUTDOWN", async () 
   }
 });
 
+Deno.test("a handshake while the app is closing gets 503 SHUTTING_DOWN, not a cleared hub", async () => {
+  await using server = await startServer();
+  const member = await connect(`${server.wsUrl}/api/v1/rooms/lobby/ws`);
+  const closing = server.app.close();
+  try {
+    await connect(`${server.wsUrl}/api/v1/rooms/lobby/ws`);
+    assert.fail("the handshake was accepted");
+  } catch (error) {
+    const refused = error as RefusedHandshake;
+    assert.equal(refused.status, 503);
+    assert.equal(refused.body.error.type, "SHUTTING_DOWN");
+  }
+  await closing;
+  assert.equal((await member.closed).code, 1001);
+});
+
 Deno.test("a ?batch=1 member gets every live message once and in order, several to a frame when busy", async () => {
   await using server = await startServer({ env: { RATE_LIMIT_BURST: "100" } });
   const alice = await tokenFor(server, "alice");

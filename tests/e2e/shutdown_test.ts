@@ -56,3 +56,38 @@ for (const mode of ["main", "parallel"] as const) {
     });
   }
 }
+
+Deno.test({
+  name: "main: SIGTERM exits 0 within 5 s while a reader that stopped reading holds its connection",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const server = await spawnServer({
+      env: {
+        DATABASE_PATH: `${dir}/chat.sqlite3`,
+        RATE_LIMIT_BURST: "100000",
+        RATE_LIMIT_PER_SEC: "100000",
+      },
+    });
+    const { token } = await signIn(server, "flooder");
+    const sender = await connect(`${server.wsUrl}/api/v1/rooms/stuck/ws`, [token]);
+    const stalled = await connect(`${server.wsUrl}/api/v1/rooms/stuck/ws`);
+    // Never read again: the kernel buffers fill and the server's writes (its close frame too) stall.
+    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const text = "s".repeat(3900);
+    for (let i = 0; i < 2000; i++) {
+      sender.send({ text });
+      if (i % 200 === 199) await sender.waitForMessages(i + 1, 20_000);
+    }
+    await sender.waitForMessages(2000, 20_000);
+    const started = Date.now();
+    server.kill("SIGTERM");
+    const status = await within(5000, server.status, "exiting");
+    assert.equal(status.code, 0, server.output());
+    assert.ok(Date.now() - started < 5000);
+    stalled.ws.terminate();
+    await sender.closed;
+    await Deno.remove(dir, { recursive: true });
+  },
+});

@@ -29,6 +29,8 @@ export interface RoomSocketDeps {
   idleTimeoutSeconds: number;
   /** Every open socket's closer, so shutdown can close them all. */
   sockets: Set<(close: CloseReason) => void>;
+  /** False once the app is closing: new sockets would join a hub that is gone. */
+  accepting: () => boolean;
   /** Sent as `x-served-by` on the 101 response. */
   nodeId: string;
   metrics: Metrics;
@@ -92,6 +94,11 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
     if (version !== "13" || !/^[A-Za-z0-9+/]{22}==$/.test(key)) {
       throw new AppError(400, "BAD_HANDSHAKE", "The WebSocket handshake is not valid", {
         headers: { "sec-websocket-version": "13" },
+      });
+    }
+    if (!deps.accepting()) {
+      throw new AppError(503, "SHUTTING_DOWN", "The server is shutting down; reconnect shortly", {
+        headers: { "retry-after": "1" },
       });
     }
     if (!originAllowed(request, deps.allowedOrigins)) {
