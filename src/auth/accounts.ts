@@ -9,7 +9,7 @@ import type { Store } from "../store/store.ts";
 import { concurrencyLimit } from "./concurrency_limit.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import type { TokenService } from "./tokens.ts";
-import { canonicalUsername, checkSecret, parseUsername } from "./username.ts";
+import { checkSecret, parseUsername } from "./username.ts";
 
 /** A successful login. */
 export interface LoginResult {
@@ -44,7 +44,14 @@ export function createAccounts(options: AccountsOptions): Accounts {
   const hash = (secret: string) => limit(() => hashPassword(secret, iterations));
   const verify = (secret: string, stored: string) =>
     limit(() => verifyPassword(secret, stored, iterations));
-  let dummy: Promise<string> | undefined;
+  // Made now, so the first unknown-user login costs one hash like every other.
+  const dummy = limit(() => dummyHash(iterations));
+  dummy.catch(() => {});
+  /** Spends the time a real check takes, so timing does not reveal which names exist. */
+  const noSuchUser = async (secret: string): Promise<never> => {
+    await verify(secret, await dummy);
+    throw new ValidationError("USER_NOT_FOUND", "Cannot log in: no such user");
+  };
   return {
     async signUp(username, secret) {
       const name = parseUsername(username);
@@ -58,12 +65,16 @@ export function createAccounts(options: AccountsOptions): Accounts {
     },
 
     async login(username, secret) {
-      const user = await store.findUserByCanonicalName(canonicalUsername(username));
-      if (!user) {
-        // Spend the time a real check takes, so timing does not reveal which names exist.
-        await verify(secret, await (dummy ??= limit(() => dummyHash(iterations))));
-        throw new ValidationError("USER_NOT_FOUND", "Cannot log in: no such user");
+      let canonical: string;
+      try {
+        // A name that sign-up refuses (too long, control characters, …) names no user.
+        canonical = parseUsername(username).canonical;
+      } catch (error) {
+        if (error instanceof ValidationError) return await noSuchUser(secret);
+        throw error;
       }
+      const user = await store.findUserByCanonicalName(canonical);
+      if (!user) return await noSuchUser(secret);
       const result = await verify(secret, user.passwordHash);
       if (!result.ok) {
         throw new AuthError("PASSWORD_MATCH_FAILED", "Cannot log in: the secret does not match");

@@ -4,7 +4,8 @@
  *
  * Keys:
  * - `["users", id]` → user record
- * - `["users_by_name", canonical]` → id
+ * - `["users_by_name", canonical]` → id (names up to 1,024 bytes)
+ * - `["users_by_name_sha256", hex digest of canonical]` → id (longer names: KV keys stop at 2 KiB)
  * - `["counters", "users"]` → last user id
  * - `["rooms", room]` → last seq
  * - `["messages", room, seq]` → message
@@ -35,6 +36,20 @@ interface StoredPresence extends PresenceSnapshot {
 }
 
 /** Options for {@linkcode openKvStore}. */
+/** Canonical names longer than this many UTF-8 bytes are keyed by their digest. */
+const MAX_NAME_KEY_BYTES = 1024;
+
+/** The key of a canonical name in the unique-name index. */
+async function nameKeyOf(canonical: string): Promise<Deno.KvKey> {
+  const bytes = new TextEncoder().encode(canonical);
+  if (bytes.byteLength <= MAX_NAME_KEY_BYTES) return ["users_by_name", canonical];
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [
+    "users_by_name_sha256",
+    Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+  ];
+}
+
 export interface KvStoreOptions {
   /** A file path, `:memory:`, or `undefined` for Deno's default (Deno Deploy's KV). */
   path?: string;
@@ -99,9 +114,10 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
     createUser(user: NewUser): Promise<PublicUser> {
       return guard(() =>
         retry<PublicUser>(async () => {
+          const nameKey = await nameKeyOf(user.canonical);
           const [counter, byName] = await kv.getMany<[number, number]>([
             ["counters", "users"],
-            ["users_by_name", user.canonical],
+            nameKey,
           ]);
           if (byName.value !== null) {
             throw new ConflictError(
@@ -119,7 +135,7 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
             .check(counter)
             .check({ key: byName.key, versionstamp: null })
             .set(["counters", "users"], id)
-            .set(["users_by_name", user.canonical], id)
+            .set(nameKey, id)
             .set(["users", id], record);
           return { op, value: { id, username: user.username } };
         })
@@ -128,7 +144,7 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
 
     findUserByCanonicalName(canonical: string): Promise<UserRecord | undefined> {
       return guard(async () => {
-        const id = await kv.get<number>(["users_by_name", canonical]);
+        const id = await kv.get<number>(await nameKeyOf(canonical));
         if (id.value === null) return undefined;
         const user = await kv.get<UserRecord>(["users", id.value]);
         return user.value ?? undefined;

@@ -131,3 +131,47 @@ Deno.test("login() on a hash of lower cost upgrades the stored hash", async () =
     "a hash at the current cost is left alone",
   );
 });
+
+Deno.test("login() of an unknown or impossible name costs one PBKDF2 derivation, like a wrong secret", async () => {
+  const store = openSqliteStore({ path: ":memory:" });
+  const lookups: string[] = [];
+  const spied: Store = {
+    ...store,
+    findUserByCanonicalName: (canonical) => {
+      lookups.push(canonical);
+      return store.findUserByCanonicalName(canonical);
+    },
+  };
+  const subtle = crypto.subtle;
+  const original = subtle.deriveBits;
+  let derivations = 0;
+  subtle.deriveBits = function (...args: Parameters<SubtleCrypto["deriveBits"]>) {
+    derivations++;
+    return original.apply(subtle, args);
+  } as SubtleCrypto["deriveBits"];
+  try {
+    const accounts = createAccounts({ store: spied, tokens, iterations: COST });
+    await accounts.signUp("alice", "right secret");
+    const cost = async (name: string) => {
+      derivations = 0;
+      await assert.rejects(accounts.login(name, "wrong secret"));
+      return derivations;
+    };
+    assert.equal(await cost("alice"), 1, "a wrong secret");
+    assert.equal(await cost("nobody"), 1, "an unknown user, the first time too");
+    assert.equal(await cost("nobody"), 1);
+    lookups.length = 0;
+    // Names sign-up refuses never reach the store (a KV key has a size limit).
+    for (const name of ["x".repeat(5000), " alice", "a\u0000b", ""]) {
+      assert.equal(await cost(name), 1, JSON.stringify(name.slice(0, 10)));
+      await assert.rejects(
+        accounts.login(name, "s"),
+        isError(ValidationError, "USER_NOT_FOUND", 400),
+      );
+    }
+    assert.deepEqual(lookups, []);
+  } finally {
+    subtle.deriveBits = original;
+    await store.close();
+  }
+});

@@ -154,6 +154,19 @@ export function storeContract(name: string, open: StoreFactory): void {
     });
   });
 
+  test("createUser() and findUserByCanonicalName() take a name whose NFKC form passes 2 KiB", async () => {
+    await using s = await openScoped(open);
+    // 64 code points that NFKC expands to 1,152 (2,112 bytes): past Deno KV's 2 KiB key limit.
+    const long = "ﷺ".repeat(64);
+    const other = "ﷺ".repeat(63) + "x";
+    const created = await s.store.createUser(newUser(long));
+    await assert.rejects(s.store.createUser(newUser(long)), isConflict("USER_EXISTS"));
+    const second = await s.store.createUser(newUser(other));
+    assert.equal((await s.store.findUserByCanonicalName(canonicalUsername(long)))?.id, created.id);
+    assert.equal((await s.store.findUserByCanonicalName(canonicalUsername(other)))?.id, second.id);
+    assert.equal(await s.store.findUserByCanonicalName("ﷺ".repeat(2000)), undefined);
+  });
+
   test("findUserByCanonicalName() returns undefined for an unknown name", async () => {
     await using s = await openScoped(open);
     await s.store.createUser(newUser("alice"));
