@@ -105,18 +105,28 @@ export function configFrom(env: Record<string, string>, args: readonly string[])
   return loadConfig({ ...env, ...flagsToEnv(args) });
 }
 
-/** Detects Deno Deploy, where the KV store is chosen automatically. */
+/**
+ * Detects Deno Deploy, where the KV store is chosen automatically, and rooms
+ * span its isolates over the `BroadcastChannel` bus.
+ */
 export function withDeployDefaults(env: Record<string, string>): Record<string, string> {
-  if (env.DENO_DEPLOYMENT_ID && !env.STORE) return { ...env, STORE: "kv" };
-  return env;
+  if (!env.DENO_DEPLOYMENT_ID) return env;
+  return { STORE: "kv", BUS: "broadcast", ...env };
+}
+
+/**
+ * The environment `deno run src/main.ts` starts from: one isolate, so no other
+ * isolate could hear a `BroadcastChannel` and the in-process bus is used
+ * unless `BUS` says otherwise (or the server runs on Deno Deploy).
+ */
+export function mainEnv(env: Record<string, string>): Record<string, string> {
+  return { BUS: "memory", ...withDeployDefaults(env) };
 }
 
 async function main(): Promise<void> {
   let config: Config;
   try {
-    // `deno run` is one isolate: no other isolate could hear a BroadcastChannel,
-    // so the in-process bus is used unless BUS says otherwise.
-    config = configFrom({ BUS: "memory", ...withDeployDefaults(Deno.env.toObject()) }, Deno.args);
+    config = configFrom(mainEnv(Deno.env.toObject()), Deno.args);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`Cannot start: ${error.message}`);

@@ -34,6 +34,12 @@ export class TokenBucket {
     return true;
   }
 
+  /** Gives back a token taken for an action that turned out not to count. */
+  giveBack(): void {
+    this.#refill();
+    this.#tokens = Math.min(this.#burst, this.#tokens + 1);
+  }
+
   /** Milliseconds until one token is available (0 when one is). */
   waitMs(): number {
     this.#refill();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../src/config.ts";
 import { createLogger } from "../src/log.ts";
-import { openRuntime, withDeployDefaults } from "../src/main.ts";
+import { configFrom, mainEnv, openRuntime, withDeployDefaults } from "../src/main.ts";
 
 function capture() {
   const lines: string[] = [];
@@ -41,4 +41,13 @@ Deno.test("withDeployDefaults: Deno Deploy picks the KV store unless STORE is se
   assert.equal(withDeployDefaults({ DENO_DEPLOYMENT_ID: "x" }).STORE, "kv");
   assert.equal(withDeployDefaults({ DENO_DEPLOYMENT_ID: "x", STORE: "sqlite" }).STORE, "sqlite");
   assert.equal(withDeployDefaults({}).STORE, undefined);
+});
+
+Deno.test("mainEnv: deno run uses the in-process bus, except on Deno Deploy (KV and BroadcastChannel)", () => {
+  assert.equal(configFrom(mainEnv({}), []).bus, "memory");
+  assert.equal(configFrom(mainEnv({ BUS: "broadcast" }), []).bus, "broadcast");
+  const deploy = configFrom(mainEnv({ DENO_DEPLOYMENT_ID: "x" }), []);
+  assert.equal(deploy.bus, "broadcast");
+  assert.equal(deploy.store, "kv");
+  assert.equal(configFrom(mainEnv({ DENO_DEPLOYMENT_ID: "x", BUS: "memory" }), []).bus, "memory");
 });

@@ -47,13 +47,9 @@ export class RateLimiter {
     for (const [key, bucket] of this.#buckets) if (bucket.full) this.#buckets.delete(key);
   }
 
-  /** @throws {RateLimitError} when `key` has no token left */
-  check(key: string): void {
-    if (this.#perMinute <= 0) return;
-    const bucket = this.#buckets.get(key);
-    if (bucket && bucket.waitMs() > 0) {
-      throw new RateLimitError(`Too many ${this.#what}; try again later`, bucket.waitMs() / 1000);
-    }
+  /** Gives back the token `take(key)` took, for an attempt that turned out not to count. */
+  giveBack(key: string): void {
+    this.#buckets.get(key)?.giveBack();
   }
 
   /** Takes a token for `key`. @throws {RateLimitError} when there is none */

@@ -21,9 +21,14 @@ function badBinding(message: string, cause?: unknown): ValidationError {
   return new ValidationError("BAD_BINDING", message, { cause });
 }
 
-async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+/** Refuses a body whose declared length is past `limit`, before anything else is looked at. */
+function checkDeclaredLength(request: Request, limit: number): void {
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > limit) throw tooLarge();
+}
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
+  checkDeclaredLength(request, limit);
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -59,6 +64,7 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array>
  * @throws {AppError} 413 `PAYLOAD_TOO_LARGE` past {@linkcode MAX_BODY_BYTES}
  */
 export async function readJsonObject(request: Request): Promise<Record<string, unknown>> {
+  checkDeclaredLength(request, MAX_BODY_BYTES);
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json") {
     throw badBinding('Request body must have content type "application/json"');

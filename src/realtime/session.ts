@@ -61,6 +61,7 @@ export function runSession(
   let closed = false;
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<void> = Promise.resolve();
+  let storeFailed = false;
   // Made on the first message: most sockets only read.
   let bucket: TokenBucket | undefined;
 
@@ -171,6 +172,9 @@ export function runSession(
     const sender = info.user;
     // One append at a time per connection keeps a sender's messages in its order.
     chain = chain.then(async () => {
+      // After a failed append nothing later of this connection is stored:
+      // the client resends from the one that failed, in order.
+      if (storeFailed) return;
       try {
         const stored = await deps.store.appendMessage({
           id: deps.newId(),
@@ -183,6 +187,7 @@ export function runSession(
         deps.metrics.messagesIn.value++;
         deps.bus.publish(stored);
       } catch (error) {
+        storeFailed = true;
         logFailure("Cannot store message", error);
         end(CLOSE.INTERNAL_ERROR);
       }

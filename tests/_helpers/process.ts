@@ -63,6 +63,8 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
       LOGIN_USER_RATE_LIMIT: "0",
       SIGNUP_RATE_LIMIT: "0",
       DENO_NO_UPDATE_CHECK: "1",
+      // `deno serve --parallel` starts one isolate per core: two, even on one core.
+      ...(mode === "parallel" ? { DENO_JOBS: "2" } : {}),
       ...options.env,
     },
     stdin: "null",

@@ -44,6 +44,8 @@ for (const mode of ["main", "parallel"] as const) {
         const status = await within(5000, server.status, "exiting");
         assert.equal(status.code, 0, server.output());
         assert.ok(Date.now() - started < 5000);
+        // Every isolate stopped by itself: the launcher did not have to kill `deno serve`.
+        assert.doesNotMatch(server.output(), /did not stop/);
 
         // The acknowledged message survived the restart.
         await using again = await spawnServer({ mode: "main", env });

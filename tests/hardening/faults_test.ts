@@ -72,6 +72,30 @@ Deno.test("faults: a message that cannot be stored closes its socket with 1011 a
   await store.close();
 });
 
+Deno.test("faults: after a failed append, the frames queued behind it are not stored (order is kept)", async () => {
+  const real = await memoryStore();
+  let failNext = false;
+  const store: Store = new Proxy(real, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (key !== "appendMessage") return typeof value === "function" ? value.bind(target) : value;
+      return (...args: Parameters<Store["appendMessage"]>) => {
+        if (!failNext) return target.appendMessage(...args);
+        failNext = false; // one failure, then the store is back at once
+        return Promise.reject(new StoreUnavailableError(new Error("disk I/O error")));
+      };
+    },
+  });
+  await using server = await startServer({ store });
+  const { token } = await signIn(server, "writer");
+  const writer = await connect(`${server.wsUrl}/api/v1/rooms/ordered/ws`, [token]);
+  failNext = true;
+  for (const text of ["first", "second", "third"]) writer.send({ text });
+  assert.deepEqual(await writer.closed, { code: 1011, reason: "INTERNAL_ERROR" });
+  assert.deepEqual(await store.listMessages("ordered", { limit: 10 }), []);
+  await real.close();
+});
+
 Deno.test("faults: joining while the store is down closes with 1011, and joining works after recovery", async () => {
   const { store, setDown } = await switchableStore();
   await using server = await startServer({ store });

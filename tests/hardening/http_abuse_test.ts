@@ -37,6 +37,34 @@ Deno.test("login: failed attempts past LOGIN_USER_RATE_LIMIT lock that username 
   assert.equal(other.status, 200);
 });
 
+Deno.test("login: concurrent guesses cannot pass LOGIN_USER_RATE_LIMIT while the hashes run", async () => {
+  await using server = await startServer({
+    env: { LOGIN_USER_RATE_LIMIT: "3", PBKDF2_ITERATIONS: "50000" },
+  });
+  await signIn(server, "victim");
+  const guesses = await Promise.all(
+    Array.from(
+      { length: 10 },
+      (_, i) =>
+        postJson(`${server.url}/api/v1/login`, { username: "victim", secret: `guess ${i}` }),
+    ),
+  );
+  const statuses = guesses.map((r) => r.status).sort();
+  assert.deepEqual(statuses, [401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+});
+
+Deno.test("login: successful logins do not use up LOGIN_USER_RATE_LIMIT", async () => {
+  await using server = await startServer({ env: { LOGIN_USER_RATE_LIMIT: "2" } });
+  await signIn(server, "regular");
+  for (let i = 0; i < 5; i++) {
+    const ok = await postJson(`${server.url}/api/v1/login`, {
+      username: "regular",
+      secret: "correct horse",
+    });
+    assert.equal(ok.status, 200);
+  }
+});
+
 Deno.test("sign-up: attempts past SIGNUP_RATE_LIMIT per address get 429", async () => {
   await using server = await startServer({ env: { SIGNUP_RATE_LIMIT: "2" } });
   assert.equal(

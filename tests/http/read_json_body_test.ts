@@ -219,6 +219,16 @@ for (const endpoint of ENDPOINTS) {
     );
     assert.equal(declared.status, 413);
     assert.equal(JSON.parse(declared.body).error.type, "PAYLOAD_TOO_LARGE");
+    // Too large is said first, whatever the media type.
+    for (const type of ["text/plain", undefined]) {
+      const mistyped = await post(
+        server,
+        endpoint,
+        bodyOfSize(LIMIT + 1),
+        type ? { "content-type": type } : {},
+      );
+      await readEnvelope(mistyped, 413, "PAYLOAD_TOO_LARGE");
+    }
   });
 
   Deno.test(`POST ${endpoint} refuses a chunked body over 16 KiB (no Content-Length) with 413 PAYLOAD_TOO_LARGE`, async () => {

@@ -51,18 +51,18 @@ export function userRoutes(deps: UserRoutesDeps): Hono<AppEnv> {
       const userKey = [...username].length > MAX_USERNAME_CHARS
         ? "\u0000too-long"
         : canonicalUsername(username);
-      deps.loginUserLimiter.check(userKey);
+      // Every attempt takes a token before the (slow) hash, so concurrent guesses
+      // cannot all pass; one that succeeds, or fails on the server's side, gives it back.
+      deps.loginUserLimiter.take(userKey);
+      let counted = false;
       try {
-        return dataResponse(await deps.accounts.login(username, secret));
+        const result = await deps.accounts.login(username, secret);
+        return dataResponse(result);
       } catch (error) {
-        if (error instanceof AppError && error.status < 500) {
-          try {
-            deps.loginUserLimiter.take(userKey);
-          } catch {
-            // This failure is counted; the next attempt is refused.
-          }
-        }
+        counted = error instanceof AppError && error.status < 500;
         throw error;
+      } finally {
+        if (!counted) deps.loginUserLimiter.giveBack(userKey);
       }
     })
     .all("/login", methodNotAllowed("POST"))
