@@ -50,6 +50,12 @@ export interface HubOptions {
    * from the store.
    */
   recentKept?: number;
+  /**
+   * How often a room that delivered nothing is checked against the store's
+   * last `seq`, so a message that was stored but never reached the bus (its
+   * sender's process died, a publish failed) is still delivered; 0 never checks.
+   */
+  syncIntervalMs?: number;
 }
 
 /** History sent on a plain join. */
@@ -81,6 +87,9 @@ interface RoomState {
   recent: ChatMessage[];
   /** Set while the room has no members and waits to be dropped. */
   lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  syncTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set by each delivery, cleared by each sync: a room that moves needs no check. */
+  moved: boolean;
 }
 
 /** The default of {@linkcode HubOptions.recentKept}: enough for a join's history. */
@@ -95,12 +104,14 @@ export class Hub {
   readonly #gapTimeoutMs: number;
   readonly #recentKept: number;
   readonly #lingerMs: number;
+  readonly #syncMs: number;
 
   constructor(options: HubOptions) {
     this.#options = options;
     this.#gapTimeoutMs = options.gapTimeoutMs ?? 100;
     this.#recentKept = options.recentKept ?? RECENT_KEPT;
     this.#lingerMs = options.lingerMs ?? 30_000;
+    this.#syncMs = options.syncIntervalMs ?? 5_000;
   }
 
   /** Room names with members here. */
@@ -233,8 +244,11 @@ export class Hub {
       batchMembers: 0,
       recent: [],
       lingerTimer: undefined,
+      syncTimer: undefined,
+      moved: false,
     };
     this.#rooms.set(name, room);
+    this.#armSync(room);
     room.unsubscribe = this.#options.bus.subscribe(name, (message) => this.#receive(room, message));
     this.#options.store.lastSeq(name).then(
       (seq) => {
@@ -272,6 +286,7 @@ export class Hub {
     if (this.#rooms.get(room.name) === room) this.#rooms.delete(room.name);
     room.unsubscribe();
     if (room.gapTimer !== undefined) clearTimeout(room.gapTimer);
+    if (room.syncTimer !== undefined) clearTimeout(room.syncTimer);
     room.pending.clear();
   }
 
@@ -307,27 +322,55 @@ export class Hub {
     room.gapTimer = setTimeout(() => {
       room.gapTimer = undefined;
       if (this.#rooms.get(room.name) !== room || room.pending.size === 0) return;
-      const upTo = Math.min(...room.pending.keys());
-      this.#options.store.listMessages(room.name, {
-        after: room.cursor,
-        before: upTo,
-        from: "oldest",
-        limit: MAX_RESUME,
-      }).then(
-        (missing) => {
-          for (const message of missing) this.#receive(room, message);
-          this.#drain(room);
-        },
-        (error) => {
-          this.#options.onError?.(error);
-          this.#armGapTimer(room);
-        },
-      );
+      this.#fill(room, Math.min(...room.pending.keys())).catch((error) => {
+        this.#options.onError?.(error);
+        this.#armGapTimer(room);
+      });
     }, this.#gapTimeoutMs);
+  }
+
+  /** Reads the messages after the room's cursor and before `upTo` from the store, and delivers them. */
+  async #fill(room: RoomState, upTo: number): Promise<void> {
+    const missing = await this.#options.store.listMessages(room.name, {
+      after: room.cursor,
+      before: upTo,
+      from: "oldest",
+      limit: MAX_RESUME,
+    });
+    for (const message of missing) this.#receive(room, message);
+    this.#drain(room);
+  }
+
+  #armSync(room: RoomState): void {
+    if (this.#syncMs <= 0) return;
+    room.syncTimer = setTimeout(() => this.#sync(room), this.#syncMs);
+    Deno.unrefTimer(room.syncTimer);
+  }
+
+  /** Delivers what the store holds past the cursor of a room that has been quiet. */
+  #sync(room: RoomState): void {
+    room.syncTimer = undefined;
+    if (this.#rooms.get(room.name) !== room) return;
+    if (room.moved || room.cursor < 0 || room.pending.size > 0) {
+      room.moved = false;
+      return this.#armSync(room);
+    }
+    const cursor = room.cursor;
+    this.#options.store.lastSeq(room.name)
+      .then((last) => {
+        if (last > cursor && room.cursor === cursor && this.#rooms.get(room.name) === room) {
+          return this.#fill(room, last + 1);
+        }
+      })
+      .catch((error) => this.#options.onError?.(error))
+      .finally(() => {
+        if (this.#rooms.get(room.name) === room) this.#armSync(room);
+      });
   }
 
   #deliver(room: RoomState, message: ChatMessage): void {
     room.cursor = message.seq;
+    room.moved = true;
     if (this.#recentKept > 0) {
       room.recent.push(message);
       if (room.recent.length >= 2 * this.#recentKept) room.recent.splice(0, this.#recentKept);

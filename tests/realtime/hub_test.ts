@@ -241,6 +241,20 @@ for (const recentKept of [0, 100]) {
   });
 }
 
+Deno.test("a message stored but never published reaches the members of a quiet room within syncIntervalMs", async () => {
+  await using t = setup({ syncIntervalMs: 30 });
+  const member = new FakeMember();
+  await t.hub.join("lobby", member);
+  await t.post("lobby");
+  // Its sender's process died between the append and the publish.
+  await t.append("lobby");
+  await t.append("lobby");
+  await waitFor("the unpublished messages", () => member.seqs.length === 3);
+  assert.deepEqual(member.seqs, [1, 2, 3]);
+  await t.post("lobby");
+  assert.deepEqual(member.seqs, [1, 2, 3, 4]);
+});
+
 // --- ordering, gaps, duplicates ---
 
 Deno.test("bus messages out of order reach members in seq order", async () => {
