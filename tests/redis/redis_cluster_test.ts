@@ -35,6 +35,7 @@ type ServerPicker = (preferred: number) => ChatProcess;
  */
 class Member {
   readonly received: WireMessage[] = [];
+  /** Codes of the closes the client did not cause itself. */
   readonly closeCodes: number[] = [];
   /** Messages that arrived out of order or twice. */
   readonly violations: string[] = [];
@@ -42,6 +43,7 @@ class Member {
   connects = 0;
   #socket: WebSocket | undefined;
   #stopped = false;
+  #dropping = false;
   #target: number;
   #onMessage: ((message: WireMessage) => void) | undefined;
   #onOpen: (() => void) | undefined;
@@ -92,7 +94,8 @@ class Member {
     ws.on("unexpected-response", () => ws.terminate());
     ws.on("error", () => {});
     ws.on("close", (code: number) => {
-      this.closeCodes.push(code);
+      if (this.#dropping) this.#dropping = false;
+      else this.closeCodes.push(code);
       if (this.#stopped) return;
       // Try the next server after a short pause; a dead one fails fast.
       this.#target++;
@@ -106,8 +109,9 @@ class Member {
     return true;
   }
 
-  /** Closes the socket so it reconnects. */
+  /** Closes the socket so it reconnects; the close is recorded as the client's own. */
   drop(): void {
+    this.#dropping = true;
     this.#socket?.terminate();
   }
 
@@ -261,7 +265,8 @@ Deno.test({
 
       // Restart Redis mid-stream: REST gets 503 meanwhile, then everything resumes.
       await eventually(() => seen() >= 80, "80 messages everywhere", 30_000);
-      await redis!.stop("SIGTERM");
+      // A crash, not a clean stop: what was acknowledged must be in the fsynced append-only file.
+      await redis!.stop("SIGKILL");
       const health = await fetch(`${servers[0]!.url}/healthz`);
       const healthBody = await health.json();
       assert.equal(health.status, 503);
@@ -303,6 +308,14 @@ Deno.test({
       // Readers on the processes that lived kept their sockets through the Redis restart.
       for (const member of [members[0]!, members[1]!, members[3]!, members[4]!]) {
         assert.equal(member.connects, 1, `${member.name} stayed connected`);
+      }
+      // Publishers on the processes that lived were closed only as documented: 1011 for a
+      // message that could not be stored while Redis was down.
+      for (const publisher of [publishers[0]!, publishers[1]!]) {
+        assert.ok(
+          publisher.member.closeCodes.every((code) => code === 1011),
+          `${publisher.name} closed with ${publisher.member.closeCodes}`,
+        );
       }
       // Process 2's readers and publisher did reconnect elsewhere.
       for (const member of [members[2]!, members[5]!, publishers[2]!.member]) {
