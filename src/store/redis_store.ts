@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { ErrorReply } from "redis";
 import { ConflictError, StoreUnavailableError } from "../errors.ts";
 import {
   type ChatMessage,
@@ -153,6 +154,19 @@ function toMessage(room: string, raw: string): ChatMessage {
   }, stored.seq);
 }
 
+/** Error replies of a Redis that is there but cannot serve now (loading, failing over, busy). */
+const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/;
+
+/**
+ * Whether a failure means Redis is away (503) rather than a bug or bad data
+ * (an error reply such as `WRONGTYPE`, a log entry that does not parse: 500).
+ */
+function isOutage(error: unknown): boolean {
+  if (error instanceof ErrorReply) return TRANSIENT_REPLY.test(error.message);
+  return !(error instanceof TypeError || error instanceof SyntaxError ||
+    error instanceof RangeError);
+}
+
 /** Rejects with `onTimeout()` when `promise` takes longer than `ms`. */
 function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -190,7 +204,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   };
   let closed = false;
 
-  /** Runs `fn` against Redis, mapping every failure but a conflict to 503. */
+  /** Runs `fn` against Redis, mapping an outage (not a conflict, a bug or bad data) to 503. */
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
     if (closed) throw new StoreUnavailableError(new Error("store is closed"));
     if (!client.isReady) throw new StoreUnavailableError(new Error("Redis is not connected"));
@@ -201,7 +215,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         () => new Error(`Redis did not answer within ${timeoutMs} ms`),
       );
     } catch (error) {
-      if (error instanceof ConflictError) throw error;
+      if (error instanceof ConflictError || !isOutage(error)) throw error;
       throw new StoreUnavailableError(error);
     }
   };

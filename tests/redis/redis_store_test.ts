@@ -65,6 +65,30 @@ if (redis) {
     }
   });
 
+  Deno.test("Redis store: bad data is an error, not an outage (no STORE_UNAVAILABLE)", async () => {
+    const store = await openStore(redis.url);
+    try {
+      const client = store.connection.commands;
+      // A key of the wrong type: Redis answers WRONGTYPE.
+      await client.hSet(`${store.prefix}seq:typed`, "x", "1");
+      await assert.rejects(store.appendMessage(newMessage("typed")), (error: unknown) => {
+        assert.ok(!(error instanceof StoreUnavailableError), String(error));
+        assert.match(String(error), /WRONGTYPE/);
+        return true;
+      });
+      // A log entry that is not JSON.
+      await store.appendMessage(newMessage("parsed"));
+      await client.zAdd(`${store.prefix}log:parsed`, { score: 2, value: "{not json" });
+      await assert.rejects(store.listMessages("parsed", { limit: 10 }), (error: unknown) => {
+        assert.ok(!(error instanceof StoreUnavailableError), String(error));
+        return true;
+      });
+      await store.ping();
+    } finally {
+      await store.close();
+    }
+  });
+
   Deno.test("Redis store: a refused createUser() leaves no key behind", async () => {
     const store = await openStore(redis.url);
     try {
