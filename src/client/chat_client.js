@@ -617,7 +617,12 @@ export class RoomConnection {
       if (isFatalClose(code)) {
         return this.#finish(new ClosedError(code, reason), { code, reason });
       }
-      if (opened) return this.#scheduleReconnect(code, reason);
+      if (opened) {
+        // Joined a room that showed nothing yet (it was empty): resume from its
+        // start, or the next plain join would skip what came in meanwhile.
+        if (this.lastSeq === undefined) this.lastSeq = 0;
+        return this.#scheduleReconnect(code, reason);
+      }
       // The handshake failed: browsers do not show the HTTP answer, so ask REST why.
       this.#init.diagnose().then((error) => {
         if (this.#userClosed || this.#state === "closed") return;

@@ -317,6 +317,29 @@ Deno.test(
   },
 );
 
+Deno.test("a reader that joined an empty room and is cut off gets every message sent meanwhile", async () => {
+  await using server = await startServer({ env: FAST });
+  await using proxy = startTcpProxy(Number(new URL(server.url).port));
+  const bob = await signedIn(server.url, "bob");
+  const reader = record(new ChatClient({ baseUrl: proxy.url }), "empty");
+  const b = record(bob, "empty");
+  try {
+    await Promise.all([reader.waitForState("open"), b.waitForState("open")]);
+    proxy.blocked = true;
+    await proxy.cut();
+    await reader.waitForState("reconnecting");
+    // More than the 50 a plain join would send.
+    for (let i = 1; i <= 60; i++) await b.connection.send(`bob ${i}`);
+    proxy.blocked = false;
+    const seen = await reader.waitFor(60);
+    await sleep(100);
+    assert.deepEqual(seen.map((m) => m.seq), Array.from({ length: 60 }, (_, i) => i + 1));
+  } finally {
+    await reader.connection.close();
+    await b.connection.close();
+  }
+});
+
 /** A WebSocket stand-in that opens and then delivers the given frames. */
 function scriptedSocket(frames: string[]): typeof WebSocket {
   class ScriptedSocket extends EventTarget {
