@@ -72,6 +72,10 @@ export async function openRedisConnection(
       // forever. The subscriber keeps its queue so a SUBSCRIBE sent during an
       // outage still happens.
       disableOfflineQueue: role === "commands",
+      // A Redis that stops answering without closing the connection: each
+      // request times out after 2 s, but its command stays queued; past this
+      // many, new commands fail at once instead of growing the queue.
+      commandsQueueMaxLength: role === "commands" ? 10_000 : undefined,
       socket: {
         connectTimeout: 2000,
         reconnectStrategy: (retries: number) =>
