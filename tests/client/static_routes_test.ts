@@ -5,6 +5,9 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { ChatClient } from "../../src/client/chat_client.js";
+import { eventually } from "../_helpers/eventually.ts";
+import { spawnServer } from "../_helpers/process.ts";
 import { startServer } from "../_helpers/server.ts";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -79,53 +82,59 @@ Deno.test("POST to a page asset answers 405 METHOD_NOT_ALLOWED with Allow", asyn
   assert.match(response.headers.get("allow") ?? "", /GET/);
 });
 
-Deno.test("the one-file bundle serves the page and client.js from an empty directory", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "chat-bundle-" });
-  const empty = await Deno.makeTempDir({ prefix: "chat-empty-" });
-  try {
-    const bundle = `${dir}/chat.js`;
+Deno.test({
+  name:
+    "deno task bundle: the one file starts alone in an empty directory on its default SQLite store, serves the page and carries a chat",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const root = new URL(".", ROOT).pathname;
     const built = await new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--quiet", "--output", bundle, "src/main.ts"],
-      cwd: new URL(".", ROOT).pathname,
+      args: ["task", "--quiet", "bundle"],
+      cwd: root,
       stdout: "null",
       stderr: "piped",
     }).output();
     assert.ok(built.success, new TextDecoder().decode(built.stderr));
-
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", bundle],
-      cwd: empty,
-      env: {
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DATABASE_PATH: `${dir}/chat.sqlite3`,
-        LOG_LEVEL: "info",
-      },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
+    // Moved away from the repository: nothing beside it but an empty directory.
+    const empty = await Deno.makeTempDir({ prefix: "chat-empty-" });
+    const elsewhere = await Deno.makeTempDir({ prefix: "chat-bundle-" });
+    const bundle = `${elsewhere}/chat-server.js`;
+    await Deno.copyFile(`${root}dist/chat-server.js`, bundle);
     try {
-      // The logger writes JSON lines to stderr.
-      const port = await listeningPort(child.stderr);
-      const base = `http://127.0.0.1:${port}`;
-      const page = await fetch(`${base}/`);
+      await using server = await spawnServer({ mode: { bundle }, cwd: empty });
+      const page = await fetch(`${server.url}/`);
       assert.equal(page.status, 200);
       assert.match(await page.text(), /<script type="module" src="\/app\.js"><\/script>/);
-      const client = await fetch(`${base}/client.js`);
+      const client = await fetch(`${server.url}/client.js`);
       assert.equal(client.status, 200);
       assert.equal(
         await client.text(),
         await Deno.readTextFile(new URL("src/client/chat_client.js", ROOT)),
       );
-      assert.deepEqual([...Deno.readDirSync(empty)], []);
+
+      const alice = new ChatClient({ baseUrl: server.url });
+      await alice.signUp("alice", "correct horse");
+      await alice.login("alice", "correct horse");
+      const seen: string[] = [];
+      const reader = new ChatClient({ baseUrl: server.url }).join("lobby", {
+        onMessage: (m) => seen.push(m.text),
+      });
+      const room = alice.join("lobby");
+      const delivered = await room.send("hello from the bundle");
+      assert.equal(delivered.sender.username, "alice");
+      await eventually(() => Promise.resolve(seen.length), (n) => n === 1);
+      assert.deepEqual(seen, ["hello from the bundle"]);
+      await room.close();
+      await reader.close();
+      // The default store: a SQLite file under ./data of the working directory.
+      assert.deepEqual([...Deno.readDirSync(empty)].map((e) => e.name), ["data"]);
+      assert.ok(Deno.statSync(`${empty}/data/chat.sqlite3`).isFile);
     } finally {
-      child.kill("SIGTERM");
-      await child.status;
+      await Deno.remove(empty, { recursive: true });
+      await Deno.remove(elsewhere, { recursive: true });
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-    await Deno.remove(empty, { recursive: true });
-  }
+  },
 });
 
 /** Reads JSON log lines until the server logs its port; keeps draining afterwards. */
