@@ -9,7 +9,8 @@
  * - `["counters", "users"]` → last user id
  * - `["rooms", room]` → last seq
  * - `["messages", room, seq]` → message
- * - `["presence", room, node]` → snapshot (with `expireIn`)
+ * - `["presence", room, node, part]` → a part of a node's snapshot of a room, up to
+ *   {@linkcode PRESENCE_USERS_PER_KEY} users each (with `expireIn`; KV values stop at 64 KiB)
  * - `["secrets", name]` → value
  *
  * @module
@@ -36,6 +37,12 @@ interface StoredPresence extends PresenceSnapshot {
 }
 
 /** Options for {@linkcode openKvStore}. */
+/**
+ * Users per presence key: 200 names of at most 64 code points stay well
+ * under KV's 64 KiB value limit.
+ */
+const PRESENCE_USERS_PER_KEY = 200;
+
 /** Canonical names longer than this many UTF-8 bytes are keyed by their digest. */
 const MAX_NAME_KEY_BYTES = 1024;
 
@@ -68,7 +75,8 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
   }
   const kv = await Deno.openKv(options.path);
   let closed = false;
-  const nodesSeen = new Map<string, Set<string>>();
+  /** node → room → how many parts its snapshot there has. */
+  const nodesSeen = new Map<string, Map<string, number>>();
   /** The last pending append of each room through this handle. */
   const appendTails = new Map<string, Promise<void>>();
 
@@ -230,21 +238,30 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
 
     putPresence(node: string, room: string, snapshot: PresenceSnapshot, ttlMs: number) {
       return guard(async () => {
-        const key = ["presence", room, node];
-        if (snapshot.users.length === 0 && snapshot.anonymous === 0) {
-          await kv.delete(key);
-          nodesSeen.get(node)?.delete(room);
-          return;
-        }
-        const value: StoredPresence = {
-          users: snapshot.users,
-          anonymous: snapshot.anonymous,
-          expiresAt: now() + ttlMs,
-        };
-        await kv.set(key, value, { expireIn: ttlMs });
         let rooms = nodesSeen.get(node);
-        if (!rooms) nodesSeen.set(node, rooms = new Set());
-        rooms.add(room);
+        if (!rooms) nodesSeen.set(node, rooms = new Map());
+        const before = rooms.get(room) ?? 0;
+        const parts: PublicUser[][] = [];
+        for (let i = 0; i < snapshot.users.length; i += PRESENCE_USERS_PER_KEY) {
+          parts.push(snapshot.users.slice(i, i + PRESENCE_USERS_PER_KEY));
+        }
+        if (parts.length === 0 && snapshot.anonymous > 0) parts.push([]);
+        const op = kv.atomic();
+        const expiresAt = now() + ttlMs;
+        parts.forEach((users, part) => {
+          const value: StoredPresence = {
+            users,
+            anonymous: part === 0 ? snapshot.anonymous : 0,
+            expiresAt,
+          };
+          op.set(["presence", room, node, part], value, { expireIn: ttlMs });
+        });
+        for (let part = parts.length; part < before; part++) {
+          op.delete(["presence", room, node, part]);
+        }
+        await op.commit();
+        if (parts.length > 0) rooms.set(room, parts.length);
+        else rooms.delete(room);
       });
     },
 
@@ -262,7 +279,11 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
 
     clearPresence(node: string): Promise<void> {
       return guard(async () => {
-        for (const room of nodesSeen.get(node) ?? []) await kv.delete(["presence", room, node]);
+        for (const [room, parts] of nodesSeen.get(node) ?? []) {
+          const op = kv.atomic();
+          for (let part = 0; part < parts; part++) op.delete(["presence", room, node, part]);
+          await op.commit();
+        }
         nodesSeen.delete(node);
       });
     },

@@ -356,6 +356,28 @@ export function storeContract(name: string, open: StoreFactory): void {
     assert.deepEqual(await s.store.roomPresence("lobby"), { users: [], anonymous: 0 });
   });
 
+  test("putPresence() keeps 2,000 users with 64-character names, and shrinking drops the rest", async () => {
+    await using s = await openScoped(open);
+    // 64 code points, most of 4 bytes in UTF-8.
+    const users = range(1, 2000).map((id) => ({
+      id,
+      username: `${id}${"𝄞".repeat(64 - String(id).length)}`,
+    }));
+    await s.store.putPresence("node-a", "big", { users, anonymous: 3 }, 60_000);
+    await s.store.putPresence("node-b", "big", { users: [users[0]!], anonymous: 1 }, 60_000);
+    const all = await s.store.roomPresence("big");
+    assert.equal(all.users.length, 2000);
+    assert.deepEqual(all.users.map((u) => u.id), range(1, 2000));
+    assert.equal(all.anonymous, 4);
+    await s.store.putPresence("node-a", "big", { users: users.slice(0, 10), anonymous: 0 }, 60_000);
+    assert.deepEqual(await s.store.roomPresence("big"), {
+      users: users.slice(0, 10),
+      anonymous: 1,
+    });
+    await s.store.clearPresence("node-a");
+    assert.deepEqual(await s.store.roomPresence("big"), { users: [users[0]!], anonymous: 1 });
+  });
+
   test("roomPresence() drops an entry once its ttl has passed, unless rewritten", async () => {
     const clock = new FakeClock();
     await using s = await openScoped(open, clock.now);
