@@ -87,6 +87,8 @@ export function createApp(deps: AppDeps): ChatApp {
     store,
     onMembersChanged: (room) => presence.changed(room),
     onError: (error) => logger.warn("Cannot fill a gap in a room's stream", { error }),
+    onDelivered: (message) =>
+      metrics.deliveryDelay.observe({}, (now() - Date.parse(message.createdAt)) / 1000),
   });
   const presence: PresenceReporter = new PresenceReporter({
     store,
@@ -102,6 +104,11 @@ export function createApp(deps: AppDeps): ChatApp {
   const metrics = new Metrics();
   metrics.gauge("chat_connections", "Open WebSocket connections", () => sockets.size);
   metrics.gauge("chat_rooms", "Rooms with members on this isolate", () => hub.roomCount);
+  metrics.counter(
+    "chat_messages_out_total",
+    "Messages written to sockets, each once per socket (history included)",
+    () => hub.messagesSent,
+  );
 
   const api = new Hono<AppEnv>()
     .use(cors(config.allowedOrigins))

@@ -50,12 +50,17 @@ export class Counter implements Metric {
 
 /** A gauge read from a callback at render time. */
 export class Gauge implements Metric {
-  constructor(readonly name: string, readonly help: string, readonly read: () => number) {}
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly read: () => number,
+    readonly type: "gauge" | "counter" = "gauge",
+  ) {}
 
   render(): string {
     return [
       `# HELP ${this.name} ${this.help}`,
-      `# TYPE ${this.name} gauge`,
+      `# TYPE ${this.name} ${this.type}`,
       `${this.name} ${this.read()}`,
     ].join("\n");
   }
@@ -135,11 +140,24 @@ export class Metrics {
     "http_request_duration_seconds",
     "HTTP request latency by route",
   );
+  readonly storeAppend = new Histogram(
+    "chat_message_store_seconds",
+    "Time to store one message from a client",
+  );
+  readonly deliveryDelay = new Histogram(
+    "chat_message_delivery_seconds",
+    "From a message's createdAt to its in-order delivery on this isolate",
+  );
   readonly #gauges: Gauge[] = [];
 
   /** Adds a gauge read at render time. */
   gauge(name: string, help: string, read: () => number): void {
     this.#gauges.push(new Gauge(name, help, read));
+  }
+
+  /** Adds a counter kept elsewhere and read at render time. */
+  counter(name: string, help: string, read: () => number): void {
+    this.#gauges.push(new Gauge(name, help, read, "counter"));
   }
 
   /** The Prometheus text exposition. */
@@ -152,6 +170,8 @@ export class Metrics {
       this.closes,
       this.httpRequests,
       this.httpDuration,
+      this.storeAppend,
+      this.deliveryDelay,
     ].map((m) => m.render()).join("\n") + "\n";
   }
 }

@@ -56,6 +56,8 @@ export interface HubOptions {
    * sender's process died, a publish failed) is still delivered; 0 never checks.
    */
   syncIntervalMs?: number;
+  /** Told of each message once, as it is delivered in order (for latency metrics). */
+  onDelivered?: (message: ChatMessage) => void;
 }
 
 /** History sent on a plain join. */
@@ -105,6 +107,8 @@ export class Hub {
   readonly #recentKept: number;
   readonly #lingerMs: number;
   readonly #syncMs: number;
+  /** Messages written to members (each message once per member, history included). */
+  messagesSent = 0;
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -208,6 +212,7 @@ export class Hub {
   }
 
   #sendBacklog(member: Member, history: ChatMessage[], tail: ChatMessage[]): void {
+    this.messagesSent += history.length + tail.length;
     if (member.batch) {
       const all = history.concat(tail);
       if (all.length > 0) member.send(JSON.stringify(all), true);
@@ -376,14 +381,18 @@ export class Hub {
       if (room.recent.length >= 2 * this.#recentKept) room.recent.splice(0, this.#recentKept);
     }
     let frame: string | undefined;
+    let sent = 0;
     for (const state of room.members) {
       if (state.queue) {
         state.queue.push(message);
       } else if (!state.member.batch && message.seq > state.lastSeq) {
         state.lastSeq = message.seq;
         state.member.send(frame ??= encodeOne(message));
+        sent++;
       }
     }
+    this.messagesSent += sent;
+    this.#options.onDelivered?.(message);
     if (room.batchMembers > 0) {
       room.batchBuffer.push(message);
       if (!room.batchScheduled) {
@@ -405,8 +414,11 @@ export class Hub {
       if (!state.member.batch || state.queue || state.lastSeq >= last) continue;
       if (state.lastSeq < first) {
         state.member.send(frame ??= JSON.stringify(batch));
+        this.messagesSent += batch.length;
       } else {
-        state.member.send(JSON.stringify(batch.filter((m) => m.seq > state.lastSeq)));
+        const rest = batch.filter((m) => m.seq > state.lastSeq);
+        state.member.send(JSON.stringify(rest));
+        this.messagesSent += rest.length;
       }
       state.lastSeq = last;
     }

@@ -176,6 +176,7 @@ export function runSession(
       // the client resends from the one that failed, in order.
       if (storeFailed) return;
       try {
+        const started = performance.now();
         const stored = await deps.store.appendMessage({
           id: deps.newId(),
           room: info.room,
@@ -185,6 +186,7 @@ export function runSession(
           createdAtMs: deps.now(),
         });
         deps.metrics.messagesIn.value++;
+        deps.metrics.storeAppend.observe({}, (performance.now() - started) / 1000);
         deps.bus.publish(stored);
       } catch (error) {
         storeFailed = true;

@@ -163,4 +163,36 @@ Deno.test("logs: no secret, hash or token appears in any log line", async () => 
     assert.equal(typeof record.level, "string");
     assert.equal(typeof record.message, "string");
   }
+  // Each request's log line carries the id its response was sent with.
+  const requests = lines.map((line) => JSON.parse(line)).filter((r) => r.message === "Request");
+  assert.ok(requests.length >= 4, `${requests.length} request lines`);
+  for (const record of requests) assert.match(record.requestId, /^[0-9a-f]{8}$/);
+  assert.equal(new Set(requests.map((r) => r.requestId)).size, requests.length);
+});
+
+Deno.test("logs: a request's log line carries the x-request-id of its response", async () => {
+  const lines: string[] = [];
+  const store = await memoryStore();
+  const app = createApp({
+    config: testConfig(),
+    store,
+    bus: createMemoryBus(),
+    jwtSecret: "request-id-test-secret-request-id-test",
+    logger: createLogger("info", (line) => lines.push(line)),
+  });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+  try {
+    const response = await fetch(`http://127.0.0.1:${server.addr.port}/api/v1/users/42`);
+    await response.body?.cancel();
+    const id = response.headers.get("x-request-id");
+    assert.match(id ?? "", /^[0-9a-f]{8}$/);
+    const record = lines.map((line) => JSON.parse(line)).find((r) => r.requestId === id);
+    assert.equal(record?.level, "info");
+    assert.equal(record?.status, 404);
+    assert.equal(record?.route, "/api/v1/users/:id");
+  } finally {
+    await app.close();
+    await server.shutdown();
+    await store.close();
+  }
 });
