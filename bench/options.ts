@@ -30,6 +30,8 @@ const SIZES = {
   "s1.warmupMs": [2000, 1000],
   "s1.measureRate": [30, 30],
   "s1.measureMs": [6000, 2000],
+  // Rounds of the 30 msg/s CPU measure taken in turn on every server, all of them running at once.
+  "s1.cpuRounds": [3, 1],
   "s1.rates": [
     [50, 75, 100, 140, 200, 280, 400, 560, 800, 1100, 1600, 2200, 3200],
     [60, 150, 400, 1100, 3200],

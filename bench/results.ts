@@ -67,6 +67,16 @@ export interface FanoutResult {
   health: Health;
 }
 
+/**
+ * S1's CPU measure taken in rounds, every server in turn while all of them
+ * run, so that a machine whose speed drifts over the run treats them alike.
+ */
+export interface InterleavedCpu {
+  /** Server CPU µs per delivery at `s1.measureRate`, one per round, in run order. */
+  rounds: number[];
+  median: number;
+}
+
 /** S2 on one server. */
 export interface RoomsResult {
   sockets: number;
@@ -190,6 +200,8 @@ export interface RunResults {
   sizes: Record<string, unknown>;
   overrides: Record<string, string>;
   s1: Partial<Record<ServerId, FanoutResult | Failure>>;
+  /** S1's CPU measure in interleaved rounds (`s1.cpuRounds`). */
+  s1Cpu?: Partial<Record<ServerId, InterleavedCpu | Failure>>;
   s2: Partial<Record<ServerId, RoomsResult | Failure>>;
   s3: Partial<Record<ServerId, StormResult | Failure>>;
   s4?: LoginsResult | Failure;

@@ -20,6 +20,7 @@ import type {
   Failure,
   FanoutResult,
   HistoryResult,
+  InterleavedCpu,
   LoginsResult,
   MicroResult,
   ProfileResult,
@@ -214,6 +215,9 @@ async function runScenario(
             ),
         );
       }
+      if ((sizes.cpuRounds as number) > 0) {
+        results.s1Cpu = await interleavedCpu(options.servers, sizes, tmp);
+      }
       return;
     case "S2":
       for (const server of peersOnly) {
@@ -273,6 +277,64 @@ async function runScenario(
       }
       return;
   }
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * S1's 30 msg/s CPU measure in rounds: every server runs at once (idle but
+ * for the one measured), and each round measures each server in turn.
+ */
+async function interleavedCpu(
+  ids: readonly ServerId[],
+  sizes: Record<string, unknown>,
+  tmp: string,
+): Promise<Partial<Record<ServerId, InterleavedCpu | Failure>>> {
+  const rounds = sizes.cpuRounds as number;
+  const running = new Map<string, RunningServer>();
+  const out: Partial<Record<ServerId, InterleavedCpu | Failure>> = {};
+  const figures = new Map<ServerId, number[]>();
+  try {
+    for (const id of ids) {
+      const kind = kindOf(id);
+      if (running.has(kind)) continue;
+      try {
+        running.set(kind, await startServer(specFor(id, await freshDir(tmp, `s1-cpu-${kind}`))));
+      } catch (error) {
+        out[id] = { error: errorText(error) };
+      }
+    }
+    for (let round = 1; round <= rounds; round++) {
+      for (const id of ids) {
+        const server = running.get(kindOf(id));
+        if (!server || out[id]) continue;
+        say(`S1 CPU measure, round ${round} of ${rounds}, on ${id}`);
+        try {
+          const result = await runLoad<FanoutResult>(
+            "fanout",
+            server,
+            { ...sizes, rates: [], batch: id === "ours-batch" },
+            120_000,
+          );
+          const us = result.measure.serverCpuUsPerDelivery;
+          if (us === null) throw new Error("nothing was delivered");
+          figures.set(id, [...(figures.get(id) ?? []), us]);
+        } catch (error) {
+          out[id] = { error: errorText(error) };
+        }
+      }
+    }
+  } finally {
+    for (const server of running.values()) await server.stop();
+  }
+  for (const [id, values] of figures) {
+    if (!out[id]) out[id] = { rounds: values, median: median(values) };
+  }
+  return out;
 }
 
 /** Runs the `deno bench` micro-benchmarks and collects their figures. */
