@@ -57,6 +57,8 @@ const SIZES = {
   "s3.rounds": [3, 2],
   "s3.warmup": [500, 100],
   "s3.pauseMs": [1000, 500],
+  // Storm rounds taken in turn on every server, all of them running at once.
+  "s3.interleavedRounds": [3, 1],
   // S4 sign-up and login at the default hash cost
   "s4.accounts": [16, 4],
   "s4.concurrency": [4, 2],

@@ -8,6 +8,7 @@ import type { ServerId } from "./options.ts";
 import {
   type FanoutResult,
   type HistoryResult,
+  type Interleaved,
   isFailure,
   type LoginsResult,
   type RoomsResult,
@@ -62,6 +63,12 @@ function table(head: string[], rows: string[][]): string {
 export function s1CpuOf(r: RunResults, id: ServerId): number | null | undefined {
   const interleaved = ok(r.s1Cpu?.[id]);
   return interleaved ? interleaved.median : ok(r.s1[id])?.measure.serverCpuUsPerDelivery;
+}
+
+/** S3's connects/s: the interleaved median when measured, else the S3 run's own median round. */
+export function s3RateOf(r: RunResults, id: ServerId): number | null | undefined {
+  const interleaved = ok(r.s3Interleaved?.[id]);
+  return interleaved ? interleaved.median : ok(r.s3[id])?.median?.connectsPerSec;
 }
 
 /** Evaluates every target of the issue against one run. */
@@ -129,11 +136,14 @@ export function evaluateTargets(r: RunResults): TargetRow[] {
       ? "met"
       : "not met",
   });
-  const ours3 = ok(r.s3.ours)?.median?.connectsPerSec;
-  const floor3 = ok(r.s3.floor)?.median?.connectsPerSec;
+  const ours3 = s3RateOf(r, "ours");
+  const floor3 = s3RateOf(r, "floor");
+  const rounds3 = ok(r.s3Interleaved?.ours)?.rounds.length;
   rows.push({
     target: "S3 authenticated connects/s ≥ 0.8× bare Deno floor's unauthenticated rate",
-    figures: `${num(ours3)}/s vs ${num(floor3)}/s (${times(ratio(ours3, floor3))})`,
+    figures: `${num(ours3)}/s vs ${num(floor3)}/s (${times(ratio(ours3, floor3))}${
+      rounds3 ? `, medians of ${rounds3} interleaved rounds` : ""
+    })`,
     verdict: ours3 == null || floor3 == null
       ? "not measured"
       : ours3 >= 0.8 * floor3
@@ -283,34 +293,48 @@ function s1Section(r: RunResults): string {
 
 /** The interleaved rounds of S1's CPU measure, when they ran. */
 function interleavedSection(r: RunResults): string[] {
-  if (!r.s1Cpu) return [];
-  const ids = Object.keys(r.s1Cpu) as ServerId[];
-  const rows = ids.flatMap((id) => {
-    const x = ok(r.s1Cpu?.[id]);
-    if (!x) return [];
-    return [[
-      LABELS[id],
-      x.rounds.map((v) => num(v, 3)).join(", "),
-      num(x.median, 3),
-      times(ratio(x.median, s1CpuOf(r, "floor"))),
-      times(ratio(x.median, s1CpuOf(r, "socketio"))),
-    ]];
-  });
-  return [
+  return interleavedTable(
+    r.s1Cpu,
     "### The 30 msg/s CPU measure, interleaved",
-    "",
     `The machine's speed drifts over a run (the same server measured minutes apart differs by up to about 20 %), so after the ramps every server is started again, all at once, and the ${
       num(r.sizes["s1.measureRate"] as number)
     } msg/s step is measured on each in turn, round after round (${
       num(r.sizes["s1.cpuRounds"] as number)
     } rounds). The targets use the medians.`,
+    "µs/delivery, each round",
+    (id) => s1CpuOf(r, id),
+  );
+}
+
+/** A table of figures taken in interleaved rounds, with their medians against the floor and Socket.IO. */
+function interleavedTable(
+  map: Partial<Record<ServerId, Interleaved | { error: string }>> | undefined,
+  heading: string,
+  intro: string,
+  column: string,
+  figureOf: (id: ServerId) => number | null | undefined,
+): string[] {
+  if (!map) return [];
+  const digits = column.startsWith("µs") ? 3 : 0;
+  const rows = (Object.keys(map) as ServerId[]).flatMap((id) => {
+    const x = ok(map[id]);
+    if (!x) return [];
+    return [[
+      LABELS[id],
+      x.rounds.map((v) => num(v, digits)).join(", "),
+      num(x.median, digits),
+      times(ratio(x.median, figureOf("floor"))),
+      times(ratio(x.median, figureOf("socketio"))),
+    ]];
+  });
+  return [
+    heading,
     "",
-    table(
-      ["server", "µs/delivery, each round", "median", "vs floor", "vs Socket.IO"],
-      rows,
-    ),
+    intro,
     "",
-    ...failures(r.s1Cpu),
+    table([`server`, column, "median", "vs floor", "vs Socket.IO"], rows),
+    "",
+    ...failures(map),
     "",
   ];
 }
@@ -417,6 +441,15 @@ function s3Section(r: RunResults): string {
     ),
     "",
     ...failures(r.s3),
+    ...interleavedTable(
+      r.s3Interleaved,
+      "### The storm, interleaved",
+      `After the runs above every server is started again, all at once, and one storm round (after its own warm-up) is measured on each in turn, round after round (${
+        num(r.sizes["s3.interleavedRounds"] as number)
+      } rounds). The target uses the medians.`,
+      "connects/s, each round",
+      (id) => s3RateOf(r, id),
+    ),
   ].join("\n");
 }
 

@@ -68,11 +68,11 @@ export interface FanoutResult {
 }
 
 /**
- * S1's CPU measure taken in rounds, every server in turn while all of them
- * run, so that a machine whose speed drifts over the run treats them alike.
+ * One figure taken in rounds, every server in turn while all of them run, so
+ * that a machine whose speed drifts over the run treats them alike.
  */
-export interface InterleavedCpu {
-  /** Server CPU µs per delivery at `s1.measureRate`, one per round, in run order. */
+export interface Interleaved {
+  /** The figure of each round, in run order. */
   rounds: number[];
   median: number;
 }
@@ -200,10 +200,12 @@ export interface RunResults {
   sizes: Record<string, unknown>;
   overrides: Record<string, string>;
   s1: Partial<Record<ServerId, FanoutResult | Failure>>;
-  /** S1's CPU measure in interleaved rounds (`s1.cpuRounds`). */
-  s1Cpu?: Partial<Record<ServerId, InterleavedCpu | Failure>>;
+  /** S1's server CPU µs per delivery at 30 msg/s in interleaved rounds (`s1.cpuRounds`). */
+  s1Cpu?: Partial<Record<ServerId, Interleaved | Failure>>;
   s2: Partial<Record<ServerId, RoomsResult | Failure>>;
   s3: Partial<Record<ServerId, StormResult | Failure>>;
+  /** S3's connects/s in interleaved rounds (`s3.interleavedRounds`). */
+  s3Interleaved?: Partial<Record<ServerId, Interleaved | Failure>>;
   s4?: LoginsResult | Failure;
   s5: Partial<Record<"sqlite" | "kv", HistoryResult | Failure>>;
   micro?: MicroResult[] | Failure;

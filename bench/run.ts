@@ -20,7 +20,7 @@ import type {
   Failure,
   FanoutResult,
   HistoryResult,
-  InterleavedCpu,
+  Interleaved,
   LoginsResult,
   MicroResult,
   ProfileResult,
@@ -216,7 +216,19 @@ async function runScenario(
         );
       }
       if ((sizes.cpuRounds as number) > 0) {
-        results.s1Cpu = await interleavedCpu(options.servers, sizes, tmp);
+        results.s1Cpu = await interleaved(
+          "S1 CPU measure",
+          options.servers,
+          sizes.cpuRounds as number,
+          tmp,
+          async (server, id) =>
+            (await runLoad<FanoutResult>(
+              "fanout",
+              server,
+              { ...sizes, rates: [], batch: id === "ours-batch" },
+              120_000,
+            )).measure.serverCpuUsPerDelivery,
+        );
       }
       return;
     case "S2":
@@ -234,6 +246,17 @@ async function runScenario(
         results.s3[server] = await withServer(
           specFor(server, await freshDir(tmp, `s3-${server}`)),
           (s) => runLoad<StormResult>("storm", s, sizes, 300_000),
+        );
+      }
+      if ((sizes.interleavedRounds as number) > 0) {
+        results.s3Interleaved = await interleaved(
+          "S3 storm",
+          peersOnly,
+          sizes.interleavedRounds as number,
+          tmp,
+          async (server) =>
+            (await runLoad<StormResult>("storm", server, { ...sizes, rounds: 1 }, 120_000))
+              .median?.connectsPerSec,
         );
       }
       return;
@@ -286,24 +309,26 @@ const median = (values: number[]) => {
 };
 
 /**
- * S1's 30 msg/s CPU measure in rounds: every server runs at once (idle but
- * for the one measured), and each round measures each server in turn.
+ * Takes one figure in rounds: every server runs at once (idle but for the one
+ * measured), and each round measures each server in turn with `measure`.
  */
-async function interleavedCpu(
+async function interleaved(
+  what: string,
   ids: readonly ServerId[],
-  sizes: Record<string, unknown>,
+  rounds: number,
   tmp: string,
-): Promise<Partial<Record<ServerId, InterleavedCpu | Failure>>> {
-  const rounds = sizes.cpuRounds as number;
+  measure: (server: RunningServer, id: ServerId) => Promise<number | null | undefined>,
+): Promise<Partial<Record<ServerId, Interleaved | Failure>>> {
   const running = new Map<string, RunningServer>();
-  const out: Partial<Record<ServerId, InterleavedCpu | Failure>> = {};
+  const out: Partial<Record<ServerId, Interleaved | Failure>> = {};
   const figures = new Map<ServerId, number[]>();
   try {
     for (const id of ids) {
       const kind = kindOf(id);
       if (running.has(kind)) continue;
       try {
-        running.set(kind, await startServer(specFor(id, await freshDir(tmp, `s1-cpu-${kind}`))));
+        const dir = await freshDir(tmp, `${what.replace(/\W+/g, "-")}-${kind}`);
+        running.set(kind, await startServer(specFor(id, dir)));
       } catch (error) {
         out[id] = { error: errorText(error) };
       }
@@ -312,17 +337,11 @@ async function interleavedCpu(
       for (const id of ids) {
         const server = running.get(kindOf(id));
         if (!server || out[id]) continue;
-        say(`S1 CPU measure, round ${round} of ${rounds}, on ${id}`);
+        say(`${what}, round ${round} of ${rounds}, on ${id}`);
         try {
-          const result = await runLoad<FanoutResult>(
-            "fanout",
-            server,
-            { ...sizes, rates: [], batch: id === "ours-batch" },
-            120_000,
-          );
-          const us = result.measure.serverCpuUsPerDelivery;
-          if (us === null) throw new Error("nothing was delivered");
-          figures.set(id, [...(figures.get(id) ?? []), us]);
+          const figure = await measure(server, id);
+          if (figure === null || figure === undefined) throw new Error("no figure was measured");
+          figures.set(id, [...(figures.get(id) ?? []), figure]);
         } catch (error) {
           out[id] = { error: errorText(error) };
         }

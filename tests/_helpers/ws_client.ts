@@ -41,6 +41,8 @@ export interface TestSocket {
 export interface RefusedHandshake {
   status: number;
   body: Json;
+  /** Response headers, lower-cased names. */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /**
@@ -84,6 +86,7 @@ export function connect(
           {
             status: res.statusCode,
             body: body ? JSON.parse(body) : undefined,
+            headers: res.headers,
           } satisfies RefusedHandshake,
         );
       });

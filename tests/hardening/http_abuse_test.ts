@@ -65,7 +65,7 @@ Deno.test("login: successful logins do not use up LOGIN_USER_RATE_LIMIT", async 
   }
 });
 
-Deno.test("sign-up: attempts past SIGNUP_RATE_LIMIT per address get 429", async () => {
+Deno.test("sign-up: attempts past SIGNUP_RATE_LIMIT per address get 429 RATE_LIMITED with Retry-After", async () => {
   await using server = await startServer({ env: { SIGNUP_RATE_LIMIT: "2" } });
   assert.equal(
     (await postJson(`${server.url}/api/v1/users`, { username: "a1", secret: "s" })).status,
@@ -78,6 +78,7 @@ Deno.test("sign-up: attempts past SIGNUP_RATE_LIMIT per address get 429", async 
   const refused = await postJson(`${server.url}/api/v1/users`, { username: "a3", secret: "s" });
   assert.equal(refused.status, 429);
   assert.equal(refused.body.error.type, "RATE_LIMITED");
+  assert.match(refused.headers.get("retry-after") ?? "", /^[1-9]\d*$/);
 });
 
 Deno.test("CORS: listed origins get CORS headers and preflights; others get none", async () => {

@@ -42,6 +42,7 @@ Deno.test("handshake: sockets past MAX_SOCKETS_PER_ADDRESS get 429 RATE_LIMITED"
   );
   assert.equal(refused.status, 429);
   assert.equal(refused.body.error.type, "RATE_LIMITED");
+  assert.match(String(refused.headers["retry-after"]), /^[1-9]\d*$/);
   await a.close();
   // A slot frees once a socket closes.
   await new Promise((r) => setTimeout(r, 50));
