@@ -136,29 +136,3 @@ Deno.test({
     }
   },
 });
-
-/** Reads JSON log lines until the server logs its port; keeps draining afterwards. */
-async function listeningPort(output: ReadableStream<Uint8Array>): Promise<number> {
-  const lines = output.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  const deadline = setTimeout(() => lines.cancel(), 15_000);
-  try {
-    while (true) {
-      const { value, done } = await lines.read();
-      if (done) throw new Error(`the bundle did not log "Listening"; output: ${buffer}`);
-      buffer += value;
-      for (const line of buffer.split("\n")) {
-        if (!line.includes('"Listening"')) continue;
-        const port = JSON.parse(line).port;
-        if (typeof port === "number") {
-          void (async () => {
-            while (!(await lines.read()).done) { /* drain */ }
-          })().catch(() => {});
-          return port;
-        }
-      }
-    }
-  } finally {
-    clearTimeout(deadline);
-  }
-}
