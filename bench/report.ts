@@ -77,6 +77,13 @@ export function evaluateTargets(r: RunResults): TargetRow[] {
   const sio1 = ok(r.s1.socketio);
   const rounds = ok(r.s1Cpu?.ours)?.rounds.length;
   const how = rounds ? `, medians of ${rounds} interleaved rounds` : "";
+  /** The S1 run's own measure (the first after start), shown beside the interleaved medians. */
+  const first = (id: ServerId, other: ServerId) => {
+    if (!rounds) return "";
+    const a = ok(r.s1[id])?.measure.serverCpuUsPerDelivery;
+    const b = ok(r.s1[other])?.measure.serverCpuUsPerDelivery;
+    return `; first measure after start: ${num(a, 3)} vs ${num(b, 3)} µs, ${times(ratio(a, b))}`;
+  };
   for (const id of ["ours", "ours-batch"] as const) {
     const ours = ok(r.s1[id]);
     const label = id === "ours" ? "default client" : "batch client";
@@ -85,7 +92,9 @@ export function evaluateTargets(r: RunResults): TargetRow[] {
     const sioCpu = s1CpuOf(r, "socketio");
     rows.push({
       target: `S1 server CPU per delivery at 30 msg/s ≤ bare Deno floor's (${label})`,
-      figures: `${num(cpu, 3)} µs vs ${num(floorCpu, 3)} µs (${times(ratio(cpu, floorCpu))}${how})`,
+      figures: `${num(cpu, 3)} µs vs ${num(floorCpu, 3)} µs (${times(ratio(cpu, floorCpu))}${how}${
+        first(id, "floor")
+      })`,
       verdict: cpu == null || floorCpu == null
         ? "not measured"
         : cpu <= floorCpu
@@ -94,7 +103,9 @@ export function evaluateTargets(r: RunResults): TargetRow[] {
     });
     rows.push({
       target: `S1 server CPU per delivery at 30 msg/s ≤ 0.6× Socket.IO's (${label})`,
-      figures: `${num(cpu, 3)} µs vs ${num(sioCpu, 3)} µs (${times(ratio(cpu, sioCpu))}${how})`,
+      figures: `${num(cpu, 3)} µs vs ${num(sioCpu, 3)} µs (${times(ratio(cpu, sioCpu))}${how}${
+        first(id, "socketio")
+      })`,
       verdict: cpu == null || sioCpu == null
         ? "not measured"
         : cpu <= 0.6 * sioCpu
@@ -300,7 +311,7 @@ function interleavedSection(r: RunResults): string[] {
       num(r.sizes["s1.measureRate"] as number)
     } msg/s step is measured on each in turn, round after round (${
       num(r.sizes["s1.cpuRounds"] as number)
-    } rounds). The targets use the medians.`,
+    } rounds). From the second round on, each server has served a whole S1 job before: the medians are of warmed-up processes, and the first measure after a start is the one in the table above. The targets use the medians.`,
     "µs/delivery, each round",
     (id) => s1CpuOf(r, id),
   );
@@ -680,7 +691,7 @@ export function renderReport(r: RunResults): string {
     "## How to run",
     "",
     "```sh",
-    "deno task bench                      # every scenario on every server, full sizes (~5–8 min on 2 cores)",
+    "deno task bench                      # every scenario on every server, full sizes (~9 min on 2 cores)",
     "deno task bench --quick              # reduced sizes",
     "deno task bench --only=S1,S3 --servers=ours,floor",
     "deno task bench --s1-subscribers=500 --s2-rooms=200   # any size, or BENCH_S1_SUBSCRIBERS=500",
