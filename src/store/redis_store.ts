@@ -17,7 +17,6 @@
  *
  * @module
  */
-import { ErrorReply } from "redis";
 import { ConflictError, StoreUnavailableError } from "../errors.ts";
 import {
   type ChatMessage,
@@ -158,11 +157,28 @@ function toMessage(room: string, raw: string): ChatMessage {
 const TRANSIENT_REPLY = /^(LOADING|BUSY|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/;
 
 /**
+ * Whether `error` is the client's `ErrorReply` (an error answer from Redis),
+ * told by its class name: importing the class would load the Redis client into
+ * every server, whatever its store.
+ */
+function isErrorReply(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  for (
+    let proto = Object.getPrototypeOf(error);
+    proto && proto !== Error.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    if (proto.constructor?.name === "ErrorReply") return true;
+  }
+  return false;
+}
+
+/**
  * Whether a failure means Redis is away (503) rather than a bug or bad data
  * (an error reply such as `WRONGTYPE`, a log entry that does not parse: 500).
  */
 function isOutage(error: unknown): boolean {
-  if (error instanceof ErrorReply) return TRANSIENT_REPLY.test(error.message);
+  if (isErrorReply(error)) return TRANSIENT_REPLY.test(error.message);
   return !(error instanceof TypeError || error instanceof SyntaxError ||
     error instanceof RangeError);
 }
