@@ -808,8 +808,10 @@ async function fanout(job) {
     if (!passes(r)) await quiet();
     return passes(r);
   };
+  // The measure step is the ramp's floor: a server that fails the first ramp rate
+  // is refined between the two, not left at the measure rate.
   /** @type {number | undefined} */
-  let lo;
+  let lo = passes(measure) && measure.rate < (p.rates[0] ?? Infinity) ? measure.rate : undefined;
   /** @type {number | undefined} */
   let hi;
   for (const rate of p.rates) {
