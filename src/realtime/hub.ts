@@ -107,8 +107,7 @@ export class Hub {
   readonly #recentKept: number;
   readonly #lingerMs: number;
   readonly #syncMs: number;
-  /** Messages written to members (each message once per member, history included). */
-  messagesSent = 0;
+  #messagesSent = 0;
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -116,6 +115,11 @@ export class Hub {
     this.#recentKept = options.recentKept ?? RECENT_KEPT;
     this.#lingerMs = options.lingerMs ?? 30_000;
     this.#syncMs = options.syncIntervalMs ?? 5_000;
+  }
+
+  /** Messages written to members (each message once per member, history included). */
+  get messagesSent(): number {
+    return this.#messagesSent;
   }
 
   /** Room names with members here. */
@@ -166,8 +170,10 @@ export class Hub {
           roomName,
           since === undefined ? { limit: HISTORY_ON_JOIN } : { after: since, limit: MAX_RESUME },
         );
-      // Nothing after `since`: it is up to date, unless `since` is beyond the
-      // room's last seq (a stale client of a reset room), which counts as up to date.
+      // With nothing after `since` the member is up to date at `since`, clamped
+      // to the room's last seq (a client of a room that was reset is then not
+      // kept from the next messages); when this isolate is behind, only the
+      // store knows that last seq.
       const upTo = history.length > 0
         ? history[history.length - 1]!.seq
         : ahead
@@ -212,7 +218,7 @@ export class Hub {
   }
 
   #sendBacklog(member: Member, history: ChatMessage[], tail: ChatMessage[]): void {
-    this.messagesSent += history.length + tail.length;
+    this.#messagesSent += history.length + tail.length;
     if (member.batch) {
       const all = history.concat(tail);
       if (all.length > 0) member.send(JSON.stringify(all), true);
@@ -391,7 +397,7 @@ export class Hub {
         sent++;
       }
     }
-    this.messagesSent += sent;
+    this.#messagesSent += sent;
     this.#options.onDelivered?.(message);
     if (room.batchMembers > 0) {
       room.batchBuffer.push(message);
@@ -414,11 +420,11 @@ export class Hub {
       if (!state.member.batch || state.queue || state.lastSeq >= last) continue;
       if (state.lastSeq < first) {
         state.member.send(frame ??= JSON.stringify(batch));
-        this.messagesSent += batch.length;
+        this.#messagesSent += batch.length;
       } else {
         const rest = batch.filter((m) => m.seq > state.lastSeq);
         state.member.send(JSON.stringify(rest));
-        this.messagesSent += rest.length;
+        this.#messagesSent += rest.length;
       }
       state.lastSeq = last;
     }
