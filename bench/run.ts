@@ -336,6 +336,7 @@ async function interleaved(
     for (let round = 1; round <= rounds; round++) {
       for (const id of ids) {
         const server = running.get(kindOf(id));
+        if (!server) out[id] ??= { error: `the ${kindOf(id)} server did not start` };
         if (!server || out[id]) continue;
         say(`${what}, round ${round} of ${rounds}, on ${id}`);
         try {

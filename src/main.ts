@@ -9,6 +9,7 @@
 import { type ChatApp, createApp } from "./app.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { flagsToEnv } from "./flags.ts";
+import { toHex } from "./hex.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type Bus, createBroadcastChannelBus, createMemoryBus } from "./realtime/bus.ts";
 import { catchUpFromStore, createRedisBus } from "./realtime/redis_bus.ts";
@@ -29,7 +30,7 @@ export interface Runtime {
 
 function randomSecret(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(bytes);
 }
 
 /**

@@ -59,3 +59,21 @@ Deno.test("TokenBucket never holds more than its burst and reports when full", (
     false,
   ]);
 });
+
+Deno.test("TokenBucket.giveBack() returns a taken token, never past the burst", () => {
+  let ms = 0;
+  const bucket = new TokenBucket(2, 1, () => ms);
+  assert.equal(bucket.take(), true);
+  assert.equal(bucket.take(), true);
+  assert.equal(bucket.take(), false);
+  bucket.giveBack();
+  assert.equal(bucket.take(), true);
+  assert.equal(bucket.take(), false);
+  ms += 5000; // refilled to the burst
+  bucket.giveBack();
+  bucket.giveBack();
+  assert.equal(bucket.full, true);
+  assert.equal(bucket.take(), true);
+  assert.equal(bucket.take(), true);
+  assert.equal(bucket.take(), false);
+});

@@ -4,11 +4,12 @@
  *
  * @module
  */
+import { toHex } from "../hex.ts";
 import type { RedisClient } from "./connection.ts";
 
 async function sha1Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(digest);
 }
 
 /** A Lua script; `run` passes `keys` as `KEYS` and `args` as `ARGV`. */

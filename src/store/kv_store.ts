@@ -16,6 +16,7 @@
  * @module
  */
 import { ConflictError, StoreUnavailableError } from "../errors.ts";
+import { toHex } from "../hex.ts";
 import {
   type ChatMessage,
   type NewMessage,
@@ -36,7 +37,6 @@ interface StoredPresence extends PresenceSnapshot {
   expiresAt: number;
 }
 
-/** Options for {@linkcode openKvStore}. */
 /**
  * Users per presence key: 200 names of at most 64 code points stay well
  * under KV's 64 KiB value limit.
@@ -50,13 +50,10 @@ const MAX_NAME_KEY_BYTES = 1024;
 async function nameKeyOf(canonical: string): Promise<Deno.KvKey> {
   const bytes = new TextEncoder().encode(canonical);
   if (bytes.byteLength <= MAX_NAME_KEY_BYTES) return ["users_by_name", canonical];
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return [
-    "users_by_name_sha256",
-    Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
-  ];
+  return ["users_by_name_sha256", toHex(await crypto.subtle.digest("SHA-256", bytes))];
 }
 
+/** Options for {@linkcode openKvStore}. */
 export interface KvStoreOptions {
   /** A file path, `:memory:`, or `undefined` for Deno's default (Deno Deploy's KV). */
   path?: string;

@@ -56,8 +56,7 @@ export function userRoutes(deps: UserRoutesDeps): Hono<AppEnv> {
       deps.loginUserLimiter.take(userKey);
       let counted = false;
       try {
-        const result = await deps.accounts.login(username, secret);
-        return dataResponse(result);
+        return dataResponse(await deps.accounts.login(username, secret));
       } catch (error) {
         counted = error instanceof AppError && error.status < 500;
         throw error;
