@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { eventually } from "../_helpers/eventually.ts";
 import { signIn, startServer } from "../_helpers/server.ts";
 import { connect } from "../_helpers/ws_client.ts";
 
@@ -31,6 +32,11 @@ Deno.test("/metrics counts connections, rooms, messages in and out, closes, requ
   await late.waitForMessages(3);
   late.send({ text: "anonymous" }); // closed with 1008 READ_ONLY
   await late.closed;
+  // The client can see its close before the server's socket reports its own.
+  await eventually(
+    () => fetch(`${server.url}/metrics`).then((r) => r.text()),
+    (text) => sample(text, "chat_connections") === 2,
+  );
 
   const response = await fetch(`${server.url}/metrics`);
   assert.equal(response.status, 200);
