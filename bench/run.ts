@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { CONFIG_DEFAULTS } from "../src/config.ts";
+import { CONFIG_DEFAULTS } from "../src/config/load_config.ts";
 import {
   type BenchOptions,
   OptionsError,

@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import { type Accounts, createAccounts } from "./auth/accounts.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
-import type { Config } from "./config.ts";
+import type { Config } from "./config/load_config.ts";
 import { NotFoundError, StoreUnavailableError } from "./errors.ts";
 import { dataResponse, errorResponse } from "./http/envelope.ts";
 import type { AppEnv } from "./http/env.ts";

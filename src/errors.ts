@@ -79,3 +79,11 @@ export class StoreUnavailableError extends AppError {
     super(503, "STORE_UNAVAILABLE", "The store is unavailable, try again later", { cause });
   }
 }
+
+/**
+ * A failure that stops the server from starting (a bad setting, a backend that
+ * does not answer): its message is printed as is, without a stack trace.
+ */
+export class StartupError extends Error {
+  override name = "StartupError";
+}

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { LogLevel } from "./config.ts";
+import type { LogLevel } from "./config/load_config.ts";
 
 /** A structured logger. */
 export interface Logger {

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { configFrom, openRuntime, type Runtime, withDeployDefaults } from "./main.ts";
+import { loadConfig } from "./config/load_config.ts";
+import { openRuntime, type Runtime } from "./runtime.ts";
 
 let runtime: Promise<Runtime> | undefined;
-const ready = () =>
-  runtime ??= openRuntime(configFrom(withDeployDefaults(Deno.env.toObject()), []));
+const ready = () => runtime ??= openRuntime(loadConfig(Deno.env.toObject(), { launch: "serve" }));
 
 // Deno's own graceful shutdown closes the sockets and exits once nothing keeps
 // the isolate alive; closing the bus and store here lets it. Under load a

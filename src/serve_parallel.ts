@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig } from "./config/load_config.ts";
 
 if (import.meta.main) {
   let config;

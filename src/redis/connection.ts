@@ -10,6 +10,7 @@
  * @module
  */
 import { createClient } from "redis";
+import { StartupError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 
 /** A connected npm `redis` client. */
@@ -37,7 +38,7 @@ export interface RedisConnection {
 }
 
 /** Raised when Redis cannot be reached in time at start. */
-export class RedisConnectError extends Error {
+export class RedisConnectError extends StartupError {
   override name = "RedisConnectError";
 }
 

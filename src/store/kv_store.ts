@@ -15,7 +15,8 @@
  *
  * @module
  */
-import { ConflictError, StoreUnavailableError } from "../errors.ts";
+import { ConflictError } from "../errors.ts";
+import { storeClosed, storeFailure } from "./store_failure.ts";
 import { toHex } from "../hex.ts";
 import {
   type ChatMessage,
@@ -78,12 +79,13 @@ export async function openKvStore(options: KvStoreOptions = {}): Promise<Store> 
   const appendTails = new Map<string, Promise<void>>();
 
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (closed) throw storeClosed();
     try {
-      if (closed) throw new Error("store is closed");
       return await fn();
     } catch (error) {
-      if (error instanceof ConflictError) throw error;
-      throw new StoreUnavailableError(error);
+      // Deno KV reports what it refuses of our input (a key or value too large)
+      // as a TypeError or RangeError; anything else of its own is an outage.
+      throw storeFailure(error, () => true);
     }
   };
 

@@ -18,6 +18,7 @@
  * @module
  */
 import { ConflictError, StoreUnavailableError } from "../errors.ts";
+import { storeClosed, storeFailure } from "./store_failure.ts";
 import {
   type ChatMessage,
   type NewMessage,
@@ -178,9 +179,7 @@ function isErrorReply(error: unknown): error is Error {
  * (an error reply such as `WRONGTYPE`, a log entry that does not parse: 500).
  */
 function isOutage(error: unknown): boolean {
-  if (isErrorReply(error)) return TRANSIENT_REPLY.test(error.message);
-  return !(error instanceof TypeError || error instanceof SyntaxError ||
-    error instanceof RangeError);
+  return isErrorReply(error) ? TRANSIENT_REPLY.test(error.message) : true;
 }
 
 /** Rejects with `onTimeout()` when `promise` takes longer than `ms`. */
@@ -222,7 +221,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
 
   /** Runs `fn` against Redis, mapping an outage (not a conflict, a bug or bad data) to 503. */
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (closed) throw new StoreUnavailableError(new Error("store is closed"));
+    if (closed) throw storeClosed();
     if (!client.isReady) throw new StoreUnavailableError(new Error("Redis is not connected"));
     try {
       return await withTimeout(
@@ -231,8 +230,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         () => new Error(`Redis did not answer within ${timeoutMs} ms`),
       );
     } catch (error) {
-      if (error instanceof ConflictError || !isOutage(error)) throw error;
-      throw new StoreUnavailableError(error);
+      throw storeFailure(error, isOutage);
     }
   };
 

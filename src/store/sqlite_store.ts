@@ -6,7 +6,8 @@
  * @module
  */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { ConflictError, StoreUnavailableError } from "../errors.ts";
+import { ConflictError } from "../errors.ts";
+import { storeClosed, storeFailure } from "./store_failure.ts";
 import {
   type ChatMessage,
   type NewMessage,
@@ -86,6 +87,18 @@ function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && /UNIQUE constraint failed/i.test(error.message);
 }
 
+/**
+ * SQLite's primary result codes that mean the database cannot serve now (busy,
+ * locked, out of memory, read-only, I/O, corrupt, full, cannot open); any other
+ * code (an SQL error, a constraint, a mismatch) is a bug.
+ */
+const OUTAGE_CODES = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15, 26]);
+
+function isSqliteOutage(error: unknown): boolean {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof code === "number" && OUTAGE_CODES.has(code & 0xff);
+}
+
 /** Options for {@linkcode openSqliteStore}. */
 export interface SqliteStoreOptions {
   /** A file path, or `:memory:`. */
@@ -128,12 +141,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
 
   /** Runs `fn`, mapping driver failures (other than those `fn` maps itself) to 503. */
   const guard = <T>(fn: () => T): Promise<T> => {
+    if (closed) return Promise.reject(storeClosed());
     try {
-      if (closed) throw new Error("store is closed");
       return Promise.resolve(fn());
     } catch (error) {
-      if (error instanceof ConflictError) return Promise.reject(error);
-      return Promise.reject(new StoreUnavailableError(error));
+      return Promise.reject(storeFailure(error, isSqliteOutage));
     }
   };
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { type ChatApp, createApp } from "../../src/app.ts";
-import { type Config, loadConfig } from "../../src/config.ts";
+import { type Config, loadConfig } from "../../src/config/load_config.ts";
 import { silentLogger } from "../../src/log.ts";
 import { type Bus, createMemoryBus } from "../../src/realtime/bus.ts";
 import { openKvStore } from "../../src/store/kv_store.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "../../src/config.ts";
+import { ConfigError, loadConfig } from "../../src/config/load_config.ts";
 import { silentLogger } from "../../src/log.ts";
 import { openRedisConnection, RedisConnectError } from "../../src/redis/connection.ts";
 import { freePort } from "./_redis_server.ts";

@@ -5,9 +5,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { loadConfig } from "../../src/config.ts";
+import { loadConfig } from "../../src/config/load_config.ts";
 import { silentLogger } from "../../src/log.ts";
-import { openRuntime, type Runtime } from "../../src/main.ts";
+import { openRuntime, type Runtime } from "../../src/runtime.ts";
 import { connect } from "../_helpers/ws_client.ts";
 import { redisOrSkip } from "./_redis_server.ts";
 

@@ -454,4 +454,17 @@ export function storeContract(name: string, open: StoreFactory): void {
       await assert.rejects(attempt(), isUnavailable, what);
     }
   });
+
+  test("a failure caused by the input is an error, not STORE_UNAVAILABLE, and stores nothing", async () => {
+    await using s = await openScoped(open);
+    await assert.rejects(
+      s.store.appendMessage(newMessage("lobby", { createdAtMs: Number.NaN })),
+      (error: unknown) => {
+        assert.ok(!(error instanceof StoreUnavailableError), `got ${error}`);
+        assert.ok(error instanceof Error);
+        return true;
+      },
+    );
+    assert.equal((await s.store.appendMessage(newMessage("lobby"))).seq, 1);
+  });
 }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { CONFIG_DEFAULTS, ConfigError } from "./config.ts";
+import { ConfigError } from "./values.ts";
+import { CONFIG_DEFAULTS } from "./variables.ts";
 
 /**
  * Turns flags into an environment-style record.

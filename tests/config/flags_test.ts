@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "../src/config.ts";
-import { flagsToEnv } from "../src/flags.ts";
+import { ConfigError, loadConfig } from "../../src/config/load_config.ts";
+import { flagsToEnv } from "../../src/config/flags.ts";
 
 Deno.test("flagsToEnv() maps --name=value and --name value to variables", () => {
   assert.deepEqual(flagsToEnv([]), {});

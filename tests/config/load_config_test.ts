@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { type Config, CONFIG_DEFAULTS, ConfigError, loadConfig } from "../src/config.ts";
+import {
+  type Config,
+  CONFIG_DEFAULTS,
+  ConfigError,
+  loadConfig,
+} from "../../src/config/load_config.ts";
 
 /** The fields of `config` named in `expected`, so fields added later do not break a test. */
 function pick(config: Config, expected: Partial<Config>): Partial<Config> {
