@@ -1,56 +1,34 @@
 /**
- * The bus: the only way a message fans out, even within one isolate.
- * Implementations: {@linkcode createMemoryBus} (this isolate) and
- * {@linkcode createBroadcastChannelBus} (every isolate of this process).
+ * The bus: the only way an event fans out, even within one isolate.
+ * Implementations: {@linkcode createMemoryBus} (this isolate),
+ * {@linkcode createBroadcastChannelBus} (every isolate of this process) and
+ * `createRedisBus` in `redis_bus.ts` (every process on one Redis). All deliver
+ * through {@linkcode Subscriptions}, and all hand a published event to this
+ * node's subscribers at once, before it reaches any other node.
  *
  * @module
  */
 import type { ChatMessage } from "../model.ts";
+import { type EventHandler, type RoomEvent, Subscriptions } from "./subscriptions.ts";
 
 /** Receives the messages of one room. */
-export type MessageHandler = (message: ChatMessage) => void;
+export type MessageHandler<E extends RoomEvent = ChatMessage> = EventHandler<E>;
 
-/** Publishes stored messages and hands them to every subscriber of their room. */
-export interface Bus {
+/** Publishes stored events and hands them to every subscriber of their room. */
+export interface Bus<E extends RoomEvent = ChatMessage> {
   /** Delivers to local subscribers now and to other nodes as the bus can. */
-  publish(message: ChatMessage): void;
-  /** @returns a disposer that ends the subscription */
-  subscribe(room: string, handler: MessageHandler): () => void;
+  publish(event: E): void;
+  /** @returns a disposer that ends the subscription; calling it again does nothing */
+  subscribe(room: string, handler: MessageHandler<E>): () => void;
+  /** Stops delivering; publishing afterwards does nothing. Idempotent. */
   close(): void;
 }
 
-/** Local subscriptions by room; the delivery path shared by every bus. */
-class Subscriptions {
-  readonly #rooms = new Map<string, Set<MessageHandler>>();
-
-  add(room: string, handler: MessageHandler): () => void {
-    let handlers = this.#rooms.get(room);
-    if (!handlers) this.#rooms.set(room, handlers = new Set());
-    handlers.add(handler);
-    return () => {
-      const set = this.#rooms.get(room);
-      if (!set) return;
-      set.delete(handler);
-      if (set.size === 0) this.#rooms.delete(room);
-    };
-  }
-
-  dispatch(message: ChatMessage): void {
-    const handlers = this.#rooms.get(message.room);
-    if (!handlers) return;
-    for (const handler of handlers) handler(message);
-  }
-
-  clear(): void {
-    this.#rooms.clear();
-  }
-}
-
 /** A bus that reaches this isolate only. */
-export function createMemoryBus(): Bus {
-  const subscriptions = new Subscriptions();
+export function createMemoryBus<E extends RoomEvent = ChatMessage>(): Bus<E> {
+  const subscriptions = new Subscriptions<E>();
   return {
-    publish: (message) => subscriptions.dispatch(message),
+    publish: (event) => subscriptions.dispatch(event),
     subscribe: (room, handler) => subscriptions.add(room, handler),
     close: () => subscriptions.clear(),
   };
@@ -63,15 +41,17 @@ export function createMemoryBus(): Bus {
  *
  * @param name the channel name; isolates sharing it share rooms
  */
-export function createBroadcastChannelBus(name = "deno-chat:messages"): Bus {
-  const subscriptions = new Subscriptions();
+export function createBroadcastChannelBus<E extends RoomEvent = ChatMessage>(
+  name = "deno-chat:messages",
+): Bus<E> {
+  const subscriptions = new Subscriptions<E>();
   const channel = new BroadcastChannel(name);
   let closed = false;
-  channel.onmessage = (event: MessageEvent<ChatMessage>) => subscriptions.dispatch(event.data);
+  channel.onmessage = (event: MessageEvent<E>) => subscriptions.dispatch(event.data);
   return {
-    publish(message) {
-      subscriptions.dispatch(message);
-      if (!closed) channel.postMessage(message);
+    publish(event) {
+      subscriptions.dispatch(event);
+      if (!closed) channel.postMessage(event);
     },
     subscribe: (room, handler) => subscriptions.add(room, handler),
     close() {

@@ -1,22 +1,23 @@
 /**
  * The inbound wire protocol: every client frame is parsed here into a typed
  * command or the close reason it earns. Nothing past this module sees `unknown`.
+ * The rules and limits are the contract's (`src/contract/`).
  *
  * @module
  */
-import { CLOSE, type CloseReason } from "./close_codes.ts";
-
-/** The largest inbound frame, in bytes. */
-export const MAX_FRAME_BYTES = 16 * 1024;
-/** The most characters (code points) of a message's text. */
-export const MAX_TEXT_CHARS = 4000;
+import {
+  CLOSE,
+  type CloseReason,
+  isValidNonce,
+  MAX_FRAME_BYTES,
+  textFault,
+} from "../contract/mod.js";
 
 /** A parsed client frame. */
 export type ClientFrame =
   | { readonly kind: "send"; readonly text: string; readonly nonce?: string }
   | { readonly kind: "reject"; readonly close: CloseReason };
 
-const NONCE = /^[\x20-\x7e]{1,64}$/;
 const encoder = new TextEncoder();
 
 /** The UTF-8 size of a string, computed only when its length leaves it in doubt. */
@@ -24,13 +25,6 @@ function exceedsBytes(text: string, limit: number): boolean {
   if (text.length > limit) return true;
   if (text.length * 3 <= limit) return false;
   return encoder.encode(text).byteLength > limit;
-}
-
-function codePointsOver(text: string, limit: number): boolean {
-  if (text.length <= limit) return false;
-  let count = 0;
-  for (const _ of text) if (++count > limit) return true;
-  return false;
 }
 
 const reject = (close: CloseReason): ClientFrame => ({ kind: "reject", close });
@@ -49,10 +43,10 @@ export function parseClientFrame(data: unknown): ClientFrame {
     return reject(CLOSE.BAD_MESSAGE);
   }
   const { text, nonce } = value as { text?: unknown; nonce?: unknown };
-  if (typeof text !== "string" || !text.isWellFormed()) return reject(CLOSE.BAD_MESSAGE);
-  if (text.trim().length === 0) return reject(CLOSE.BAD_MESSAGE);
-  if (codePointsOver(text, MAX_TEXT_CHARS)) return reject(CLOSE.TOO_BIG);
+  if (typeof text !== "string") return reject(CLOSE.BAD_MESSAGE);
+  const fault = textFault(text);
+  if (fault !== undefined) return reject(fault === "TOO_LONG" ? CLOSE.TOO_BIG : CLOSE.BAD_MESSAGE);
   if (nonce === undefined) return { kind: "send", text };
-  if (typeof nonce !== "string" || !NONCE.test(nonce)) return reject(CLOSE.BAD_MESSAGE);
+  if (!isValidNonce(nonce)) return reject(CLOSE.BAD_MESSAGE);
   return { kind: "send", text, nonce };
 }

@@ -3,23 +3,23 @@
  * Redis. Each room is one channel, subscribed while this node has local
  * subscribers in it.
  *
- * Delivery is at least once and may run out of order; the hub puts messages
- * back into `seq` order and drops duplicates. To lose nothing across a Redis
- * outage the bus:
+ * Delivery is at least once and may run out of order or miss events across an
+ * outage; each room's stream (`room_stream.ts`) puts events back into `seq`
+ * order, drops duplicates, fills gaps from the store and checks quiet rooms
+ * against the store, so the bus itself reads no store. To lose as little as
+ * possible live, the bus:
  * - delivers to local subscribers at once, before and whatever `PUBLISH` does;
- * - skips its own messages coming back from Redis (each carries the node id);
- * - keeps messages whose `PUBLISH` failed (bounded) and publishes them again
- *   when the connection is back;
- * - after each (re)subscription, asks `catchUp` for the room's messages it may
- *   have missed meanwhile and delivers them.
+ * - skips its own events coming back from Redis (each carries the node id);
+ * - keeps events whose `PUBLISH` failed (bounded) and publishes them again
+ *   when the connection is back.
  *
  * @module
  */
 import type { Logger } from "../log.ts";
 import type { ChatMessage } from "../model.ts";
 import type { RedisClient } from "../redis/connection.ts";
-import type { Store } from "../store/store.ts";
-import type { Bus, MessageHandler } from "./bus.ts";
+import type { Bus } from "./bus.ts";
+import { type RoomEvent, Subscriptions } from "./subscriptions.ts";
 
 /** Options for {@linkcode createRedisBus}. */
 export interface RedisBusOptions {
@@ -32,62 +32,82 @@ export interface RedisBusOptions {
   readonly channelPrefix?: string;
   /** This node's id, without white space; default a random UUID. */
   readonly nodeId?: string;
-  /**
-   * The room's stored messages after `after` (or its latest few when
-   * `undefined`), oldest first. Called after each (re)subscription.
-   */
-  readonly catchUp?: (room: string, after: number | undefined) => Promise<ChatMessage[]>;
-  /** The most unpublished messages kept for a retry; default 10,000. */
+  /** The most unpublished events kept for a retry; default 10,000. */
   readonly maxRetained?: number;
 }
 
-interface RoomState {
-  readonly handlers: Set<MessageHandler>;
-  readonly listener: (raw: string) => void;
-  /** Highest `seq` handed to the handlers. */
-  lastSeq: number | undefined;
+/** A bus over Redis pub/sub. */
+export interface RedisBus<E extends RoomEvent = ChatMessage> extends Bus<E> {
+  /** Resolves once every `SUBSCRIBE` and `UNSUBSCRIBE` sent so far has been answered. */
+  settled(): Promise<void>;
 }
 
-const CATCH_UP_PAGES = 100;
-const CATCH_UP_PAGE = 1000;
-const CATCH_UP_LATEST = 20;
-const CATCH_UP_RETRY_MS = 1000;
-
-/** A `catchUp` for {@linkcode createRedisBus} that reads the store's room logs. */
-export function catchUpFromStore(
-  store: Pick<Store, "listMessages">,
-): (room: string, after: number | undefined) => Promise<ChatMessage[]> {
-  return (room, after) =>
-    store.listMessages(
-      room,
-      after === undefined
-        ? { limit: CATCH_UP_LATEST }
-        : { after, from: "oldest", limit: CATCH_UP_PAGE },
-    );
+/** Whether a parsed payload has the shape every bus event has. */
+function isRoomEvent(value: unknown, room: string): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const { room: inRoom, seq } = value as { room?: unknown; seq?: unknown };
+  return inRoom === room && (seq === undefined || Number.isSafeInteger(seq));
 }
 
 /** Creates a bus over Redis pub/sub. */
-export function createRedisBus(options: RedisBusOptions): Bus {
+export function createRedisBus<E extends RoomEvent = ChatMessage>(
+  options: RedisBusOptions,
+): RedisBus<E> {
   const { publisher, subscriber, logger } = options;
   const prefix = options.channelPrefix ?? "chat:room:";
   const nodeId = options.nodeId ?? crypto.randomUUID();
   const maxRetained = options.maxRetained ?? 10_000;
-  const rooms = new Map<string, RoomState>();
   let retained: string[][] = [];
   let closed = false;
-  let subscriberWasDown = false;
   let publishFailing = false;
+  const inFlight = new Set<Promise<unknown>>();
 
-  const dispatch = (room: RoomState, message: ChatMessage) => {
-    if (room.lastSeq === undefined || message.seq > room.lastSeq) room.lastSeq = message.seq;
-    for (const handler of [...room.handlers]) handler(message);
+  /** One listener for every room channel: `<node id> <event JSON>`. */
+  const listener = (raw: string, channel: string) => {
+    const space = raw.indexOf(" ");
+    // A node skips its own events without parsing them.
+    if (space < 0 || raw.slice(0, space) === nodeId) return;
+    const room = channel.slice(prefix.length);
+    if (!subscriptions.has(room)) return;
+    let event: unknown;
+    try {
+      event = JSON.parse(raw.slice(space + 1));
+    } catch (error) {
+      logger.warn("Ignoring a malformed event on a room channel", { room, error });
+      return;
+    }
+    if (!isRoomEvent(event, room)) {
+      logger.warn("Ignoring an event of another shape on a room channel", { room });
+      return;
+    }
+    subscriptions.dispatch(event as E);
   };
+
+  /** Keeps a (un)subscription in flight for {@linkcode RedisBus.settled}. */
+  const track = (subscribing: boolean, room: string, command: Promise<unknown>) => {
+    const done = command.catch((error: unknown) => {
+      // A failed UNSUBSCRIBE leaves a channel whose events nobody takes: harmless.
+      if (subscribing) logger.warn("Cannot subscribe to a room channel", { room, error });
+      else logger.debug("Cannot unsubscribe from a room channel", { room, error });
+    });
+    inFlight.add(done);
+    done.finally(() => inFlight.delete(done));
+  };
+
+  const subscriptions = new Subscriptions<E>({
+    onFirst: (room) => {
+      if (!closed) track(true, room, subscriber.subscribe(prefix + room, listener));
+    },
+    onLast: (room) => {
+      if (!closed) track(false, room, subscriber.unsubscribe(prefix + room, listener));
+    },
+  });
 
   const retain = (channel: string, payload: string) => {
     retained.push([channel, payload]);
     if (retained.length > maxRetained) {
       retained.splice(0, retained.length - maxRetained);
-      logger.warn("Redis bus dropped unpublished messages; readers recover from the store");
+      logger.warn("Redis bus dropped unpublished events; readers recover from the store");
     }
   };
 
@@ -105,115 +125,35 @@ export function createRedisBus(options: RedisBusOptions): Bus {
     );
   };
 
-  const flushRetained = () => {
+  const onPublisherReady = () => {
     if (closed || retained.length === 0) return;
     const batch = retained;
     retained = [];
     for (const [channel, payload] of batch) send(channel!, payload!);
   };
-
-  const catchUp = async (name: string) => {
-    if (!options.catchUp) return;
-    for (let page = 0; page < CATCH_UP_PAGES; page++) {
-      const room = rooms.get(name);
-      if (closed || !room) return;
-      const after = room.lastSeq;
-      const missed = await options.catchUp(name, after);
-      if (rooms.get(name) !== room) return;
-      for (const message of missed) dispatch(room, message);
-      // An empty room: later catch-ups read it from the start.
-      if (room.lastSeq === undefined) room.lastSeq = 0;
-      // A page from `undefined` is the latest few; a short page is the end.
-      if (after === undefined || missed.length === 0 || room.lastSeq === after) return;
-    }
-  };
-
-  const catchUpLogged = (name: string, attempt = 0) => {
-    catchUp(name).catch((error) => {
-      logger.warn("Cannot catch up a room after subscribing", { room: name, error });
-      if (attempt < 5 && !closed) {
-        const timer = setTimeout(() => catchUpLogged(name, attempt + 1), CATCH_UP_RETRY_MS);
-        Deno.unrefTimer(timer);
-      }
-    });
-  };
-
-  const onPublisherReady = () => flushRetained();
-  const onSubscriberError = () => {
-    subscriberWasDown = true;
-  };
-  // The client restores every subscription before it emits `ready` again.
-  const onSubscriberReady = () => {
-    if (!subscriberWasDown || closed) return;
-    subscriberWasDown = false;
-    for (const name of rooms.keys()) catchUpLogged(name);
-  };
   publisher.on("ready", onPublisherReady);
-  subscriber.on("error", onSubscriberError);
-  subscriber.on("ready", onSubscriberReady);
-
-  const unsubscribe = (name: string, room: RoomState) => {
-    subscriber.unsubscribe(prefix + name, room.listener).catch((error: unknown) => {
-      logger.debug("Cannot unsubscribe from a room channel", { room: name, error });
-    });
-  };
 
   return {
-    publish(message) {
-      const room = rooms.get(message.room);
-      if (room) dispatch(room, message);
+    publish(event) {
+      subscriptions.dispatch(event);
       if (closed) return;
-      // `<node id> <message JSON>`: a node skips its own without parsing them.
-      send(prefix + message.room, `${nodeId} ${JSON.stringify(message)}`);
+      send(prefix + event.room, `${nodeId} ${JSON.stringify(event)}`);
     },
 
-    subscribe(name, handler) {
-      let room = rooms.get(name);
-      if (!room) {
-        const state: RoomState = {
-          handlers: new Set(),
-          lastSeq: undefined,
-          listener: (raw: string) => {
-            const space = raw.indexOf(" ");
-            if (raw.slice(0, space) === nodeId || rooms.get(name) !== state) return;
-            let message: ChatMessage;
-            try {
-              message = JSON.parse(raw.slice(space + 1)) as ChatMessage;
-            } catch (error) {
-              logger.warn("Ignoring a malformed message on a room channel", { room: name, error });
-              return;
-            }
-            dispatch(state, message);
-          },
-        };
-        room = state;
-        rooms.set(name, state);
-        if (!closed) {
-          subscriber.subscribe(prefix + name, state.listener).then(
-            () => catchUpLogged(name),
-            (error: unknown) =>
-              logger.warn("Cannot subscribe to a room channel", { room: name, error }),
-          );
-        }
-      }
-      const current = room;
-      current.handlers.add(handler);
-      return () => {
-        if (!current.handlers.delete(handler) || current.handlers.size > 0) return;
-        if (rooms.get(name) !== current) return;
-        rooms.delete(name);
-        if (!closed) unsubscribe(name, current);
-      };
+    subscribe: (room, handler) => subscriptions.add(room, handler),
+
+    settled: async () => {
+      await Promise.all([...inFlight]);
     },
 
     close() {
       if (closed) return;
+      for (const room of subscriptions.rooms()) {
+        track(false, room, subscriber.unsubscribe(prefix + room, listener));
+      }
       closed = true;
       publisher.off("ready", onPublisherReady);
-      subscriber.off("error", onSubscriberError);
-      subscriber.off("ready", onSubscriberReady);
-      for (const [name, room] of rooms) unsubscribe(name, room);
-      rooms.clear();
+      subscriptions.clear();
       retained = [];
     },
   };

@@ -12,9 +12,10 @@ import type { PublicUser } from "../model.ts";
 import type { Store } from "../store/store.ts";
 import { TokenBucket } from "../token_bucket.ts";
 import type { Bus } from "./bus.ts";
-import { CLOSE, type CloseReason } from "./close_codes.ts";
-import type { Hub, Member } from "./hub.ts";
+import { CLOSE, type CloseReason } from "../contract/mod.js";
+import type { Member } from "./hub.ts";
 import { parseClientFrame } from "./protocol.ts";
+import type { RoomJoiner } from "./rooms.ts";
 
 /** How long a closing session waits for the client's in-flight frames to stop. */
 const QUIET_MS = 10;
@@ -37,7 +38,8 @@ export interface SessionInfo {
 
 /** Shared dependencies of every session. */
 export interface SessionDeps {
-  readonly hub: Hub;
+  /** Where the socket joins its room. */
+  readonly rooms: RoomJoiner;
   readonly bus: Bus;
   readonly store: Pick<Store, "appendMessage">;
   readonly logger: Logger;
@@ -149,7 +151,7 @@ export function runSession(
       };
       arm(ms);
     }
-    deps.hub.join(info.room, member, { since: info.since }).then(
+    deps.rooms.join(info.room, member, { since: info.since }).then(
       (dispose) => {
         if (closed) dispose();
         else leave = dispose;

@@ -15,7 +15,7 @@ const README = new URL("../../README.md", import.meta.url);
 /** The code block under the README's "A ten-line bot" heading. */
 async function readmeBot(): Promise<string> {
   const text = await Deno.readTextFile(README);
-  const match = /### A ten-line bot\n+```js\n([\s\S]*?)```/.exec(text);
+  const match = /#{2,3} A ten-line bot\n+```js\n([\s\S]*?)```/.exec(text);
   if (!match) throw new Error("README.md has no ten-line bot");
   return match[1]!;
 }

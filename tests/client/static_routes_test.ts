@@ -12,21 +12,36 @@ import { startServer } from "../_helpers/server.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
-const ASSETS = [
-  { path: "/", file: "src/web/index.html", type: "text/html; charset=utf-8" },
-  { path: "/app.js", file: "src/web/app.js", type: "text/javascript; charset=utf-8" },
-  { path: "/style.css", file: "src/web/style.css", type: "text/css; charset=utf-8" },
-  { path: "/client.js", file: "src/client/chat_client.js", type: "text/javascript; charset=utf-8" },
-  {
-    path: "/client/chat_client.js",
-    file: "src/client/chat_client.js",
-    type: "text/javascript; charset=utf-8",
-  },
-];
+const JS = "text/javascript; charset=utf-8";
+const TS = "application/typescript; charset=utf-8";
+
+/** Every served asset: the fixed ones, and each module of the folders the page imports from. */
+async function assets(): Promise<Array<{ path: string; file: string; type: string }>> {
+  const out = [
+    { path: "/", file: "src/web/index.html", type: "text/html; charset=utf-8" },
+    { path: "/index.html", file: "src/web/index.html", type: "text/html; charset=utf-8" },
+    { path: "/app.js", file: "src/web/app.js", type: JS },
+    { path: "/style.css", file: "src/web/style.css", type: "text/css; charset=utf-8" },
+    { path: "/client.js", file: "src/client/chat_client.js", type: JS },
+    { path: "/client.d.ts", file: "src/client/chat_client.d.ts", type: TS },
+  ];
+  for (const folder of ["client", "contract", "web"]) {
+    for await (const entry of Deno.readDir(new URL(`src/${folder}/`, ROOT))) {
+      if (entry.name === "app.js") continue;
+      const type = entry.name.endsWith(".d.ts") ? TS : entry.name.endsWith(".js") ? JS : "";
+      if (type) {
+        out.push({ path: `/${folder}/${entry.name}`, file: `src/${folder}/${entry.name}`, type });
+      }
+    }
+  }
+  return out;
+}
 
 Deno.test("GET of each page asset answers its file with its content type", async () => {
   await using server = await startServer();
-  for (const asset of ASSETS) {
+  const all = await assets();
+  assert.ok(all.some((a) => a.path === "/contract/mod.js"), "the contract is served");
+  for (const asset of all) {
     const response = await fetch(`${server.url}${asset.path}`);
     assert.equal(response.status, 200, asset.path);
     assert.equal(response.headers.get("content-type"), asset.type, asset.path);
@@ -37,6 +52,66 @@ Deno.test("GET of each page asset answers its file with its content type", async
       asset.path,
     );
   }
+});
+
+Deno.test("each module with declarations names them in X-TypeScript-Types", async () => {
+  await using server = await startServer();
+  for (
+    const [path, types] of [
+      ["/client.js", "/client.d.ts"],
+      ["/client/chat_client.js", "/client/chat_client.d.ts"],
+      ["/client/room_connection.js", "/client/room_connection.d.ts"],
+      ["/contract/mod.js", "/contract/mod.d.ts"],
+    ]
+  ) {
+    const response = await fetch(`${server.url}${path}`);
+    await response.body?.cancel();
+    assert.equal(response.headers.get("x-typescript-types"), types, path);
+    assert.equal(response.headers.get("access-control-allow-origin"), "*", path);
+  }
+  const page = await fetch(`${server.url}/app.js`);
+  await page.body?.cancel();
+  assert.equal(page.headers.get("x-typescript-types"), null);
+});
+
+Deno.test({
+  name: "a Deno program that imports /client.js from the server is type-checked against its .d.ts",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    await using server = await startServer();
+    const host = new URL(server.url).host;
+    const dir = await Deno.makeTempDir({ prefix: "chat-types-remote-" });
+    try {
+      // Each @ts-expect-error fails the check if the types did not arrive (an `any` accepts all).
+      await Deno.writeTextFile(
+        `${dir}/main.ts`,
+        [
+          `import { ChatClient, CLOSE } from "${server.url}/client.js";`,
+          `const chat = new ChatClient({ baseUrl: "${server.url}" });`,
+          `const room = chat.join("lobby");`,
+          `const code: 1009 = CLOSE.TOO_BIG.code;`,
+          `room.on("message", (m) => m.text.toUpperCase());`,
+          `// @ts-expect-error: "nope" is not an event`,
+          `room.on("nope", () => {});`,
+          `// @ts-expect-error: the code of TOO_BIG is 1009`,
+          `const wrong: 1000 = CLOSE.TOO_BIG.code;`,
+          `export { code, wrong };`,
+        ].join("\n"),
+      );
+      const checked = await new Deno.Command(Deno.execPath(), {
+        args: ["check", `--allow-import=${host}`, "--no-config", "--no-lock", "main.ts"],
+        cwd: dir,
+        env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", DENO_DIR: `${dir}/deno_dir` },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const output = new TextDecoder().decode(checked.stderr);
+      assert.ok(checked.success, output);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
 
 Deno.test("the page carries a Content-Security-Policy that allows only its own scripts and sockets", async () => {

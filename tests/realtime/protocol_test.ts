@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
-import { CLOSE, type CloseReason } from "../../src/realtime/close_codes.ts";
-import { MAX_FRAME_BYTES, MAX_TEXT_CHARS, parseClientFrame } from "../../src/realtime/protocol.ts";
+import {
+  CLOSE,
+  type CloseReason,
+  MAX_FRAME_BYTES,
+  MAX_TEXT_CHARS,
+} from "../../src/contract/mod.js";
+import { parseClientFrame } from "../../src/realtime/protocol.ts";
 
 function assertRejects(data: unknown, close: CloseReason, what: string) {
   assert.deepEqual(parseClientFrame(data), { kind: "reject", close }, what);

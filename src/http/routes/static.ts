@@ -1,39 +1,12 @@
 /**
- * The web page and the client module, embedded in the module graph as text
- * imports, so the bundle and the compiled binary serve them with no file
- * beside them.
+ * Serves the embedded page, client module and contract (`../static_assets.ts`).
  *
  * @module
  */
 import { Hono } from "hono";
-import clientJs from "../../client/chat_client.js" with { type: "text" };
-import appJs from "../../web/app.js" with { type: "text" };
-import indexHtml from "../../web/index.html" with { type: "text" };
-import styleCss from "../../web/style.css" with { type: "text" };
 import type { AppEnv } from "../env.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
-
-/** One embedded asset. */
-interface Asset {
-  readonly body: string;
-  readonly type: string;
-  /** May other origins load it (the client module may be imported from anywhere)? */
-  readonly shared?: boolean;
-}
-
-const HTML = "text/html; charset=utf-8";
-const JS = "text/javascript; charset=utf-8";
-const CSS = "text/css; charset=utf-8";
-
-/** The path of every asset. `/client/chat_client.js` is where `app.js` imports it from. */
-const ASSETS: Readonly<Record<string, Asset>> = {
-  "/": { body: indexHtml, type: HTML },
-  "/index.html": { body: indexHtml, type: HTML },
-  "/app.js": { body: appJs, type: JS },
-  "/style.css": { body: styleCss, type: CSS },
-  "/client.js": { body: clientJs, type: JS, shared: true },
-  "/client/chat_client.js": { body: clientJs, type: JS, shared: true },
-};
+import { ASSETS, HTML } from "../static_assets.ts";
 
 /** A host header value safe to repeat inside the policy. */
 const SAFE_HOST = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
@@ -57,7 +30,11 @@ export function contentSecurityPolicy(host: string | undefined): string {
   ].join("; ");
 }
 
-/** Serves the chat page (`/`), its script and style, and the client module (`/client.js`). */
+/**
+ * Serves the chat page (`/`), its script and style, the client module
+ * (`/client.js`, `/client/*.js`) and the contract (`/contract/*.js`), each
+ * module with its `.d.ts`.
+ */
 export function staticRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   for (const [path, asset] of Object.entries(ASSETS)) {
@@ -73,6 +50,7 @@ export function staticRoutes(): Hono<AppEnv> {
         headers.set("x-frame-options", "DENY");
       }
       if (asset.shared) headers.set("access-control-allow-origin", "*");
+      if (asset.types) headers.set("x-typescript-types", asset.types);
       return new Response(asset.body, { headers });
     });
     app.all(path, methodNotAllowed("GET"));
