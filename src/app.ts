@@ -9,19 +9,25 @@ import { RegExpRouter } from "hono/router/reg-exp-router";
 import { type Accounts, createAccounts } from "./auth/accounts.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
 import type { Config } from "./config/load_config.ts";
-import { NotFoundError, StoreUnavailableError } from "./errors.ts";
-import { dataResponse, errorResponse } from "./http/envelope.ts";
+import { NotFoundError } from "./errors.ts";
+import { errorResponse } from "./http/envelope.ts";
 import type { AppEnv } from "./http/env.ts";
 import { onError } from "./http/on_error.ts";
 import { openApiRoutes } from "./http/openapi.ts";
+import { clientAddress } from "./http/client_address.ts";
+import { originPolicy } from "./http/origin_check.ts";
+import { healthRoutes } from "./http/routes/health.ts";
 import { roomSocketRoutes } from "./http/routes/room_socket.ts";
 import { roomRoutes } from "./http/routes/rooms.ts";
 import { staticRoutes } from "./http/routes/static.ts";
 import { userRoutes } from "./http/routes/users.ts";
 import type { Logger } from "./log.ts";
 import type { Bus } from "./realtime/bus.ts";
-import { CLOSE, type CloseReason } from "./realtime/close_codes.ts";
+import { CLOSE, type CloseReason } from "./contract/mod.js";
 import { Hub } from "./realtime/hub.ts";
+import { messageLog } from "./realtime/room_stream.ts";
+import { Rooms } from "./realtime/rooms.ts";
+import type { Seat } from "./realtime/seat.ts";
 import { PresenceReporter } from "./realtime/presence_reporter.ts";
 import type { Store } from "./store/store.ts";
 import { Metrics } from "./metrics.ts";
@@ -56,7 +62,10 @@ export interface ChatApp {
   /** The `fetch` handler for `Deno.serve`. */
   readonly fetch: (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
   readonly hono: Hono<AppEnv>;
-  readonly hub: Hub;
+  /** This isolate's members by room. */
+  readonly hub: Hub<Seat>;
+  /** The rooms this isolate follows: bus → stream → hub. */
+  readonly rooms: Rooms;
   readonly tokens: TokenService;
   readonly accounts: Accounts;
   readonly presence: PresenceReporter;
@@ -82,11 +91,17 @@ export function createApp(deps: AppDeps): ChatApp {
   });
   const nodeId = deps.nodeId ?? crypto.randomUUID();
   const accounts = createAccounts({ store, tokens, iterations: config.pbkdf2Iterations });
-  const hub = new Hub({
+  const hub = new Hub<Seat>({ onMembersChanged: (room) => presence.changed(room) });
+  const rooms = new Rooms({
+    hub,
     bus,
-    store,
-    onMembersChanged: (room) => presence.changed(room),
+    log: messageLog(store),
     onError: (error) => logger.warn("Cannot fill a gap in a room's stream", { error }),
+    onReset: (room, epoch) =>
+      logger.warn("A room's log went back below what was delivered; its stream restarted", {
+        room,
+        epoch,
+      }),
     onDelivered: (message) =>
       metrics.deliveryDelay.observe({}, (now() - Date.parse(message.createdAt)) / 1000),
   });
@@ -107,9 +122,11 @@ export function createApp(deps: AppDeps): ChatApp {
   metrics.counter(
     "chat_messages_out_total",
     "Messages written to sockets, each once per socket (history included)",
-    () => hub.messagesSent,
+    () => rooms.messagesSent,
   );
 
+  // The document describes the whole app, read when it is first requested.
+  const openApi = openApiRoutes(() => hono);
   const api = new Hono<AppEnv>()
     .use(cors(config.allowedOrigins))
     .route(
@@ -128,12 +145,12 @@ export function createApp(deps: AppDeps): ChatApp {
       }),
     )
     .route("/", roomRoutes({ store }))
-    .route("/", openApiRoutes())
+    .route("/", openApi.api)
     .route(
       "/",
       roomSocketRoutes({
         tokens,
-        allowedOrigins: config.allowedOrigins,
+        origins: originPolicy(config),
         maxSocketsPerAddress: config.maxSocketsPerAddress,
         idleTimeoutSeconds: deps.heartbeatSeconds ?? 30,
         sockets,
@@ -142,7 +159,7 @@ export function createApp(deps: AppDeps): ChatApp {
         metrics,
         session: {
           metrics,
-          hub,
+          rooms,
           bus,
           store,
           logger,
@@ -180,19 +197,14 @@ export function createApp(deps: AppDeps): ChatApp {
         });
       }
     })
-    .get("/healthz", async () => {
-      try {
-        await store.ping();
-      } catch (error) {
-        throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error);
-      }
-      return dataResponse({ status: "ok" });
-    })
+    .use(clientAddress(config))
+    .route("/", healthRoutes({ store, accepting: () => !closing }))
     .get("/metrics", () =>
       new Response(metrics.render(), {
         headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
       }))
     .route("/api/v1", api)
+    .route("/", openApi.raw)
     .route("/", staticRoutes());
   hono.notFound((c) => errorResponse(new NotFoundError("NOT_FOUND", `No route for ${c.req.path}`)));
   hono.onError(onError(logger));
@@ -201,6 +213,7 @@ export function createApp(deps: AppDeps): ChatApp {
     fetch: (request, info) => hono.fetch(request, info),
     hono,
     hub,
+    rooms,
     tokens,
     accounts,
     presence,
@@ -210,7 +223,7 @@ export function createApp(deps: AppDeps): ChatApp {
       const { close = CLOSE.SHUTDOWN, closeSockets = true } = options;
       closing = true;
       if (closeSockets) { for (const end of [...sockets]) end(close); }
-      hub.clear();
+      rooms.clear();
       // Give clients a moment to answer the close frames, so they see the code.
       const deadline = performance.now() + 2000;
       while (closeSockets && sockets.size > 0 && performance.now() < deadline) {

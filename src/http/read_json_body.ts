@@ -1,13 +1,20 @@
 /**
- * Reads a request body as a JSON object, enforcing the media type and a size
- * limit before parsing.
+ * Reads a request body as a JSON object, enforcing the size limit and then the
+ * media type before parsing, and binds it to a route's body schema
+ * ({@linkcode jsonBody}), which also documents the body in the OpenAPI document.
  *
  * @module
  */
+import type { MiddlewareHandler } from "hono";
+import { resolver, uniqueSymbol } from "hono-openapi";
+import * as v from "valibot";
+import { MAX_BODY_BYTES } from "../contract/mod.js";
 import { AppError, ValidationError } from "../errors.ts";
+import { describeIssue, PARSE_CONFIG } from "./describe_issue.ts";
+import type { AppEnv } from "./env.ts";
 
-/** The largest request body accepted, in bytes. */
-export const MAX_BODY_BYTES = 16 * 1024;
+/** The largest request body accepted, in bytes (the contract's limit). */
+export { MAX_BODY_BYTES };
 
 function tooLarge(): AppError {
   return new AppError(
@@ -88,19 +95,31 @@ export async function readJsonObject(request: Request): Promise<Record<string, u
   return value as Record<string, unknown>;
 }
 
+/** A body schema: a JSON object whose fields are checked by type (the domain checks the rest). */
+export type BodySchema = v.ObjectSchema<v.ObjectEntries, v.ErrorMessage<v.ObjectIssue> | undefined>;
+
 /**
- * Reads `{"username": string, "secret": string}`.
+ * Middleware that reads the body ({@linkcode readJsonObject}) and validates it
+ * with `schema`; the handler reads the result as `c.req.valid("json")`. The
+ * same schema is the operation's request body in the OpenAPI document.
  *
- * @throws {ValidationError} `BAD_BINDING` when a field is missing or not a string
+ * @throws {ValidationError} `BAD_BINDING` naming the first field that does not fit
  */
-export async function readCredentials(
-  request: Request,
-): Promise<{ username: string; secret: string }> {
-  const body = await readJsonObject(request);
-  for (const field of ["username", "secret"] as const) {
-    if (typeof body[field] !== "string") {
-      throw badBinding(`Field "${field}" must be a string`);
+export function jsonBody<S extends BodySchema>(
+  schema: S,
+): MiddlewareHandler<
+  AppEnv,
+  string,
+  { in: { json: v.InferInput<S> }; out: { json: v.InferOutput<S> } }
+> {
+  const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const result = v.safeParse(schema, await readJsonObject(c.req.raw), PARSE_CONFIG);
+    if (!result.success) {
+      const { field, must } = describeIssue(schema, result.issues);
+      throw badBinding(`Field "${field}" must be ${must}`);
     }
-  }
-  return { username: body.username as string, secret: body.secret as string };
+    c.req.addValidatedData("json", result.output);
+    await next();
+  };
+  return Object.assign(middleware, { [uniqueSymbol]: { target: "json", ...resolver(schema) } });
 }

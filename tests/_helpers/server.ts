@@ -10,6 +10,7 @@ import { type Bus, createMemoryBus } from "../../src/realtime/bus.ts";
 import { openKvStore } from "../../src/store/kv_store.ts";
 import { openSqliteStore } from "../../src/store/sqlite_store.ts";
 import type { Store } from "../../src/store/store.ts";
+import { ContractLog, contractOf } from "../http/openapi_contract.ts";
 
 /** A running test server. */
 export interface TestServer extends AsyncDisposable {
@@ -32,6 +33,8 @@ export interface TestServerOptions {
   heartbeatSeconds?: number;
   /** Keep the store open on close (it belongs to the caller). */
   keepStore?: boolean;
+  /** Hold every response against the OpenAPI document, failing on close (default true). */
+  checkContract?: boolean;
 }
 
 /** The HS256 secret every test server signs with (to forge expired or tampered tokens). */
@@ -75,7 +78,11 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     maxBufferedBytes: options.maxBufferedBytes,
     heartbeatSeconds: options.heartbeatSeconds,
   });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+  const contract = options.checkContract === false
+    ? undefined
+    : new ContractLog(contractOf(app.hono));
+  const handler = contract ? contract.wrap(app.fetch) : app.fetch;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, handler);
   const url = `http://127.0.0.1:${server.addr.port}`;
   let closed = false;
   const close = async () => {
@@ -85,6 +92,7 @@ export async function startServer(options: TestServerOptions = {}): Promise<Test
     await server.shutdown();
     if (!options.bus) bus.close();
     if (!options.keepStore && !options.store) await store.close();
+    await contract?.assertKept();
   };
   return {
     url,

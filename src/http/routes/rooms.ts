@@ -1,42 +1,51 @@
 /**
- * Room REST routes: history pages, room info, presence.
+ * Room REST routes: history pages, room info, presence. Each route's query
+ * and responses are described by the schemas of `../schemas/rooms.ts`.
  *
  * @module
  */
 import { Hono } from "hono";
+import { validator } from "hono/validator";
+import { describeRoute } from "hono-openapi";
 import type { Store } from "../../store/store.ts";
-import { parseRoomName } from "../../realtime/room_name.ts";
+import { parseRoomName } from "../room_param.ts";
 import { dataResponse } from "../envelope.ts";
 import type { AppEnv } from "../env.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
-import { intParam } from "../query.ts";
+import { queryParams } from "../query.ts";
+import { DEFAULT_PAGE, HISTORY, HistoryQuery, ROOM_INFO, ROOM_USERS } from "../schemas/rooms.ts";
 
-/** The largest history page. */
-export const MAX_PAGE = 100;
-/** The history page size when `limit` is absent. */
-export const DEFAULT_PAGE = 50;
+/** Checks `:room` (`BAD_ROOM_NAME`) before anything else; the handler reads `c.req.valid("param")`. */
+const roomParam = validator("param", (param: Record<string, string>) => ({
+  room: parseRoomName(param.room ?? ""),
+}));
 
 /** History, room info and presence. */
 export function roomRoutes(deps: { store: Store }): Hono<AppEnv> {
   const { store } = deps;
   return new Hono<AppEnv>()
-    .get("/rooms/:room/messages", async (c) => {
-      const room = parseRoomName(c.req.param("room"));
-      const before = intParam(c.req.queries("before"), "before", 1, Number.MAX_SAFE_INTEGER);
-      const limit = intParam(c.req.queries("limit"), "limit", 1, MAX_PAGE) ?? DEFAULT_PAGE;
-      const page = await store.listMessages(room, { before, limit: limit + 1 });
-      const hasMore = page.length > limit;
-      return dataResponse({ messages: hasMore ? page.slice(1) : page, hasMore });
-    })
+    .get(
+      "/rooms/:room/messages",
+      describeRoute(HISTORY),
+      roomParam,
+      queryParams(HistoryQuery),
+      async (c) => {
+        const { room } = c.req.valid("param");
+        const { before, limit = DEFAULT_PAGE } = c.req.valid("query");
+        const page = await store.listMessages(room, { before, limit: limit + 1 });
+        const hasMore = page.length > limit;
+        return dataResponse({ messages: hasMore ? page.slice(1) : page, hasMore });
+      },
+    )
     .all("/rooms/:room/messages", methodNotAllowed("GET"))
-    .get("/rooms/:room/users", async (c) => {
-      const room = parseRoomName(c.req.param("room"));
+    .get("/rooms/:room/users", describeRoute(ROOM_USERS), roomParam, async (c) => {
+      const { room } = c.req.valid("param");
       const presence = await store.roomPresence(room);
       return dataResponse({ users: presence.users, anonymous: presence.anonymous });
     })
     .all("/rooms/:room/users", methodNotAllowed("GET"))
-    .get("/rooms/:room", async (c) => {
-      const room = parseRoomName(c.req.param("room"));
+    .get("/rooms/:room", describeRoute(ROOM_INFO), roomParam, async (c) => {
+      const { room } = c.req.valid("param");
       const [lastSeq, presence] = await Promise.all([
         store.lastSeq(room),
         store.roomPresence(room),

@@ -1,9 +1,11 @@
 /**
- * `/api/v1/users` and `/api/v1/login`.
+ * `/api/v1/users` and `/api/v1/login`. Each route's body and responses are
+ * described by the schemas of `../schemas/users.ts`.
  *
  * @module
  */
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { describeRoute } from "hono-openapi";
 import type { Accounts } from "../../auth/accounts.ts";
 import type { TokenService } from "../../auth/tokens.ts";
 import { canonicalUsername, MAX_USERNAME_CHARS } from "../../auth/username.ts";
@@ -14,7 +16,8 @@ import { dataResponse } from "../envelope.ts";
 import type { AppEnv } from "../env.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import type { RateLimiter } from "../rate_limiter.ts";
-import { readCredentials } from "../read_json_body.ts";
+import { jsonBody } from "../read_json_body.ts";
+import { Credentials, LOGIN, SIGN_UP, USER_BY_ID } from "../schemas/users.ts";
 
 /** Dependencies of {@linkcode userRoutes}. */
 export interface UserRoutesDeps {
@@ -31,43 +34,61 @@ export interface UserRoutesDeps {
 
 /** The client's address as `Deno.serve` reports it. */
 function clientAddress(c: Context<AppEnv>): string {
-  return c.env?.remoteAddr?.hostname ?? "unknown";
+  return c.var.clientAddress;
+}
+
+/** Middleware: takes a token of `limiter` for the client's address, before the body is read. */
+function throttle(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    limiter.take(clientAddress(c));
+    await next();
+  };
 }
 
 /** Sign-up, login and user lookup. */
 export function userRoutes(deps: UserRoutesDeps): Hono<AppEnv> {
   return new Hono<AppEnv>()
-    .post("/users", async (c) => {
-      deps.signupLimiter.take(clientAddress(c));
-      const { username, secret } = await readCredentials(c.req.raw);
-      return dataResponse(await deps.accounts.signUp(username, secret), 201);
-    })
+    .post(
+      "/users",
+      describeRoute(SIGN_UP),
+      throttle(deps.signupLimiter),
+      jsonBody(Credentials),
+      async (c) => {
+        const { username, secret } = c.req.valid("json");
+        return dataResponse(await deps.accounts.signUp(username, secret), 201);
+      },
+    )
     .all("/users", methodNotAllowed("POST"))
-    .post("/login", async (c) => {
-      deps.loginLimiter.take(clientAddress(c));
-      const { username, secret } = await readCredentials(c.req.raw);
-      // No registered name is longer than 64 characters, so longer ones share one key
-      // (which keeps the limiter's memory small whatever names are sent).
-      const userKey = [...username].length > MAX_USERNAME_CHARS
-        ? "\u0000too-long"
-        : canonicalUsername(username);
-      // Every attempt takes a token before the (slow) hash, so concurrent guesses
-      // cannot all pass; one that succeeds, or fails on the server's side, gives it back.
-      deps.loginUserLimiter.take(userKey);
-      let counted = false;
-      try {
-        return dataResponse(await deps.accounts.login(username, secret));
-      } catch (error) {
-        counted = error instanceof AppError && error.status < 500;
-        throw error;
-      } finally {
-        if (!counted) deps.loginUserLimiter.giveBack(userKey);
-      }
-    })
+    .post(
+      "/login",
+      describeRoute(LOGIN),
+      throttle(deps.loginLimiter),
+      jsonBody(Credentials),
+      async (c) => {
+        const { username, secret } = c.req.valid("json");
+        // No registered name is longer than 64 characters, so longer ones share one key
+        // (which keeps the limiter's memory small whatever names are sent).
+        const userKey = [...username].length > MAX_USERNAME_CHARS
+          ? "\u0000too-long"
+          : canonicalUsername(username);
+        // Every attempt takes a token before the (slow) hash, so concurrent guesses
+        // cannot all pass; one that succeeds, or fails on the server's side, gives it back.
+        deps.loginUserLimiter.take(userKey);
+        let counted = false;
+        try {
+          return dataResponse(await deps.accounts.login(username, secret));
+        } catch (error) {
+          counted = error instanceof AppError && error.status < 500;
+          throw error;
+        } finally {
+          if (!counted) deps.loginUserLimiter.giveBack(userKey);
+        }
+      },
+    )
     .all("/login", methodNotAllowed("POST"))
     // `/users/me` shares this route: Hono's fastest router cannot hold a static
     // segment and a parameter at the same place.
-    .get("/users/:id", async (c) => {
+    .get("/users/:id", describeRoute(USER_BY_ID), async (c) => {
       const raw = c.req.param("id");
       if (raw === "me") {
         const token = bearerToken(c.req.header("authorization"));

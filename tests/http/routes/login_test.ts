@@ -1,5 +1,6 @@
 /**
- * End-to-end tests of `POST /api/v1/login` (contract §2) on a real server.
+ * Tests of `POST /api/v1/login` (contract §2) through `app.request()`; every
+ * response is also held against the OpenAPI document.
  * The 429 throttle has its own tests.
  *
  * @module
@@ -7,19 +8,20 @@
 import assert from "node:assert/strict";
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { readEnvelope } from "../../_helpers/envelope.ts";
-import { startServer, TEST_JWT_SECRET, type TestServer } from "../../_helpers/server.ts";
+import { TEST_JWT_SECRET } from "../../_helpers/server.ts";
 import { UNTHROTTLED } from "../../_helpers/unthrottled.ts";
+import { startTestApp, type TestApp } from "../test_app.ts";
 
-function post(server: TestServer, path: string, body: unknown): Promise<Response> {
-  return fetch(`${server.url}${path}`, {
+function post(app: TestApp, path: string, body: unknown): Promise<Response> {
+  return app.request(path, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
 }
 
-async function createUser(server: TestServer, username: string, secret: string) {
-  return (await readEnvelope(await post(server, "/api/v1/users", { username, secret }), 201))
+async function createUser(app: TestApp, username: string, secret: string) {
+  return (await readEnvelope(await post(app, "/api/v1/users", { username, secret }), 201))
     .data as {
       id: number;
       username: string;
@@ -27,10 +29,10 @@ async function createUser(server: TestServer, username: string, secret: string) 
 }
 
 Deno.test("POST /login answers 200 with a token and exactly {id, username} of the user", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  const user = await createUser(server, "alice", "s3cret");
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  const user = await createUser(app, "alice", "s3cret");
   const body = await readEnvelope(
-    await post(server, "/api/v1/login", { username: "alice", secret: "s3cret" }),
+    await post(app, "/api/v1/login", { username: "alice", secret: "s3cret" }),
     200,
   );
   assert.deepEqual(Object.keys(body.data).sort(), ["token", "user"]);
@@ -39,11 +41,11 @@ Deno.test("POST /login answers 200 with a token and exactly {id, username} of th
 });
 
 Deno.test("POST /login issues an HS256 JWT whose claims are exactly sub, name, iat, exp and iss", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  const user = await createUser(server, "alice", "s3cret");
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  const user = await createUser(app, "alice", "s3cret");
   const before = Math.floor(Date.now() / 1000);
   const body = await readEnvelope(
-    await post(server, "/api/v1/login", { username: "alice", secret: "s3cret" }),
+    await post(app, "/api/v1/login", { username: "alice", secret: "s3cret" }),
     200,
   );
   const after = Math.floor(Date.now() / 1000);
@@ -64,10 +66,10 @@ Deno.test("POST /login issues an HS256 JWT whose claims are exactly sub, name, i
 });
 
 Deno.test("POST /login takes the token lifetime from TOKEN_TTL", async () => {
-  await using server = await startServer({ env: { ...UNTHROTTLED, TOKEN_TTL: "600" } });
-  await createUser(server, "alice", "s3cret");
+  await using app = await startTestApp({ env: { ...UNTHROTTLED, TOKEN_TTL: "600" } });
+  await createUser(app, "alice", "s3cret");
   const body = await readEnvelope(
-    await post(server, "/api/v1/login", { username: "alice", secret: "s3cret" }),
+    await post(app, "/api/v1/login", { username: "alice", secret: "s3cret" }),
     200,
   );
   const claims = decodeJwt(body.data.token);
@@ -75,11 +77,11 @@ Deno.test("POST /login takes the token lifetime from TOKEN_TTL", async () => {
 });
 
 Deno.test("POST /login finds the user whatever the case or Unicode form of the name", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  const user = await createUser(server, "Am\u00e9lie", "s3cret");
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  const user = await createUser(app, "Am\u00e9lie", "s3cret");
   for (const username of ["Am\u00e9lie", "am\u00e9lie", "AME\u0301LIE"]) {
     const body = await readEnvelope(
-      await post(server, "/api/v1/login", { username, secret: "s3cret" }),
+      await post(app, "/api/v1/login", { username, secret: "s3cret" }),
       200,
     );
     assert.deepEqual(body.data.user, user);
@@ -88,11 +90,11 @@ Deno.test("POST /login finds the user whatever the case or Unicode form of the n
 });
 
 Deno.test("POST /login of an unknown user gets 400 USER_NOT_FOUND", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  await createUser(server, "alice", "s3cret");
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  await createUser(app, "alice", "s3cret");
   for (const username of ["bob", "alice2", " alice", ""]) {
     await readEnvelope(
-      await post(server, "/api/v1/login", { username, secret: "s3cret" }),
+      await post(app, "/api/v1/login", { username, secret: "s3cret" }),
       400,
       "USER_NOT_FOUND",
     );
@@ -100,18 +102,18 @@ Deno.test("POST /login of an unknown user gets 400 USER_NOT_FOUND", async () => 
 });
 
 Deno.test("POST /login with a wrong secret gets 401 PASSWORD_MATCH_FAILED", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  await createUser(server, "alice", "s3cret");
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  await createUser(app, "alice", "s3cret");
   for (const secret of ["wrong", "S3CRET", "s3cret ", "", "s3cre"]) {
     await readEnvelope(
-      await post(server, "/api/v1/login", { username: "alice", secret }),
+      await post(app, "/api/v1/login", { username: "alice", secret }),
       401,
       "PASSWORD_MATCH_FAILED",
     );
   }
   // The right secret still works afterwards.
   await readEnvelope(
-    await post(server, "/api/v1/login", { username: "alice", secret: "s3cret" }),
+    await post(app, "/api/v1/login", { username: "alice", secret: "s3cret" }),
     200,
   );
 });

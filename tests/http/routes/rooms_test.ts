@@ -1,6 +1,8 @@
 /**
- * End-to-end tests of the room REST routes (contract §4) on a real server:
- * history pages, room info and who is connected.
+ * Tests of the room REST routes (contract §4): history pages, room info and
+ * who is connected. Those that need no socket go through `app.request()`; the
+ * presence tests join over real WebSockets. Every response is also held
+ * against the OpenAPI document.
  *
  * @module
  */
@@ -12,6 +14,7 @@ import { eventually } from "../../_helpers/eventually.ts";
 import { seedMessages, signIn, startServer, type TestServer } from "../../_helpers/server.ts";
 import { UNTHROTTLED } from "../../_helpers/unthrottled.ts";
 import { connect, type WireMessage } from "../../_helpers/ws_client.ts";
+import { signInApp, startTestApp, type TestApp } from "../test_app.ts";
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -20,8 +23,15 @@ const range = (from: number, to: number) =>
 const seed = (store: Store, room: string, sender: PublicUser, count: number) =>
   seedMessages(store, room, sender, count, "message");
 
-async function page(server: TestServer, room: string, query = "") {
-  const response = await fetch(`${server.url}/api/v1/rooms/${room}/messages${query}`);
+/** Anything that answers requests: an in-process app, or a server's address. */
+type Target = TestApp | TestServer;
+
+function request(target: Target, path: string): Promise<Response> {
+  return "request" in target ? target.request(path) : fetch(`${target.url}${path}`);
+}
+
+async function page(target: Target, room: string, query = "") {
+  const response = await request(target, `/api/v1/rooms/${room}/messages${query}`);
   const body = await readEnvelope(response, 200);
   assert.deepEqual(Object.keys(body.data).sort(), ["hasMore", "messages"]);
   return body.data as { messages: WireMessage[]; hasMore: boolean };
@@ -36,15 +46,15 @@ async function roomUsers(server: TestServer, room: string) {
 }
 
 Deno.test("GET /rooms/:room/messages walks a room end to end with before, limit and hasMore", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  const alice = await signIn(server, "alice");
-  await seed(server.store, "lobby", alice.user, 120);
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  const alice = await signInApp(app, "alice");
+  await seed(app.store, "lobby", alice.user, 120);
   const seen: number[] = [];
   let before: number | undefined;
   let pages = 0;
   while (true) {
     const query = `?limit=25${before === undefined ? "" : `&before=${before}`}`;
-    const { messages, hasMore } = await page(server, "lobby", query);
+    const { messages, hasMore } = await page(app, "lobby", query);
     pages++;
     const seqs = messages.map((m) => m.seq);
     // Each page is oldest first and sits just below the previous one.
@@ -80,31 +90,31 @@ Deno.test("GET /rooms/:room/messages holds whole messages, as the socket sends t
 });
 
 Deno.test("GET /rooms/:room/messages without limit returns the latest 50", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  const alice = await signIn(server, "alice");
-  await seed(server.store, "lobby", alice.user, 120);
-  const latest = await page(server, "lobby");
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  const alice = await signInApp(app, "alice");
+  await seed(app.store, "lobby", alice.user, 120);
+  const latest = await page(app, "lobby");
   assert.deepEqual(latest.messages.map((m) => m.seq), range(71, 120));
   assert.equal(latest.hasMore, true);
-  const older = await page(server, "lobby", "?before=71");
+  const older = await page(app, "lobby", "?before=71");
   assert.deepEqual(older.messages.map((m) => m.seq), range(21, 70));
   assert.equal(older.hasMore, true);
-  const all = await page(server, "lobby", "?limit=100&before=101");
+  const all = await page(app, "lobby", "?limit=100&before=101");
   assert.deepEqual(all.messages.map((m) => m.seq), range(1, 100));
   assert.equal(all.hasMore, false);
 });
 
 Deno.test("GET /rooms/:room/messages of an empty room is an empty page without more", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  assert.deepEqual(await page(server, "nobody-here"), { messages: [], hasMore: false });
-  assert.deepEqual(await page(server, "nobody-here", "?before=10&limit=1"), {
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  assert.deepEqual(await page(app, "nobody-here"), { messages: [], hasMore: false });
+  assert.deepEqual(await page(app, "nobody-here", "?before=10&limit=1"), {
     messages: [],
     hasMore: false,
   });
 });
 
 Deno.test("GET /rooms/:room/messages with a bad limit or before gets 400 BAD_QUERY", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
+  await using app = await startTestApp({ env: UNTHROTTLED });
   const queries = [
     "limit=0",
     "limit=101",
@@ -120,16 +130,16 @@ Deno.test("GET /rooms/:room/messages with a bad limit or before gets 400 BAD_QUE
     "before=1e3",
   ];
   for (const query of queries) {
-    const response = await fetch(`${server.url}/api/v1/rooms/lobby/messages?${query}`);
+    const response = await app.request(`/api/v1/rooms/lobby/messages?${query}`);
     await readEnvelope(response, 400, "BAD_QUERY");
   }
 });
 
 Deno.test("GET /rooms/:room routes refuse a bad room name with 400 BAD_ROOM_NAME", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
+  await using app = await startTestApp({ env: UNTHROTTLED });
   for (const room of ["a".repeat(65), "a%20b", "a%09b", "a%01b", "a%2Fb"]) {
     for (const suffix of ["", "/messages", "/users"]) {
-      const response = await fetch(`${server.url}/api/v1/rooms/${room}${suffix}`);
+      const response = await app.request(`/api/v1/rooms/${room}${suffix}`);
       await readEnvelope(response, 400, "BAD_ROOM_NAME");
     }
   }

@@ -1,6 +1,7 @@
 /**
- * End-to-end tests of `POST /api/v1/users` (contract §2) and of
- * `GET /api/v1/users/:id` and `/users/me` (contract §4) on a real server.
+ * Tests of `POST /api/v1/users` (contract §2) and of `GET /api/v1/users/:id`
+ * and `/users/me` (contract §4), through `app.request()`; every response is
+ * also held against the OpenAPI document.
  *
  * @module
  */
@@ -8,11 +9,12 @@ import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import { canonicalUsername } from "../../../src/auth/username.ts";
 import { readEnvelope } from "../../_helpers/envelope.ts";
-import { signIn, startServer, TEST_JWT_SECRET, type TestServer } from "../../_helpers/server.ts";
+import { TEST_JWT_SECRET } from "../../_helpers/server.ts";
 import { UNTHROTTLED } from "../../_helpers/unthrottled.ts";
+import { signInApp, startTestApp, type TestApp } from "../test_app.ts";
 
-function signUp(server: TestServer, body: unknown): Promise<Response> {
-  return fetch(`${server.url}/api/v1/users`, {
+function signUp(app: TestApp, body: unknown): Promise<Response> {
+  return app.request("/api/v1/users", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
@@ -20,9 +22,9 @@ function signUp(server: TestServer, body: unknown): Promise<Response> {
 }
 
 Deno.test("POST /users creates a user with 201, an integer id and the username as typed", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
+  await using app = await startTestApp({ env: UNTHROTTLED });
   const body = await readEnvelope(
-    await signUp(server, { username: "Alice", secret: "s3cret" }),
+    await signUp(app, { username: "Alice", secret: "s3cret" }),
     201,
   );
   assert.deepEqual(Object.keys(body.data).sort(), ["id", "username"]);
@@ -31,11 +33,11 @@ Deno.test("POST /users creates a user with 201, an integer id and the username a
 });
 
 Deno.test("POST /users ignores a client-sent id and assigns increasing ids", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
+  await using app = await startTestApp({ env: UNTHROTTLED });
   const ids: number[] = [];
   for (const [i, claimed] of [1000, 1, -5, 7].entries()) {
     const body = await readEnvelope(
-      await signUp(server, { id: claimed, username: `user${i}`, secret: "s3cret" }),
+      await signUp(app, { id: claimed, username: `user${i}`, secret: "s3cret" }),
       201,
     );
     ids.push(body.data.id);
@@ -45,16 +47,16 @@ Deno.test("POST /users ignores a client-sent id and assigns increasing ids", asy
 });
 
 Deno.test("POST /users stores the username as typed, in NFC", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
+  await using app = await startTestApp({ env: UNTHROTTLED });
   const decomposed = "Ame\u0301lie";
-  const body = await readEnvelope(await signUp(server, { username: decomposed, secret: "s" }), 201);
+  const body = await readEnvelope(await signUp(app, { username: decomposed, secret: "s" }), 201);
   assert.equal(body.data.username, "Am\u00e9lie");
-  const lookup = await readEnvelope(await fetch(`${server.url}/api/v1/users/${body.data.id}`), 200);
+  const lookup = await readEnvelope(await app.request(`/api/v1/users/${body.data.id}`), 200);
   assert.equal(lookup.data.username, "Am\u00e9lie");
 });
 
 Deno.test("POST /users refuses a bad username with 400 BAD_USERNAME", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
+  await using app = await startTestApp({ env: UNTHROTTLED });
   const bad: Record<string, string> = {
     empty: "",
     "65 characters": "a".repeat(65),
@@ -72,26 +74,26 @@ Deno.test("POST /users refuses a bad username with 400 BAD_USERNAME", async () =
     "only white space": "   ",
   };
   for (const username of Object.values(bad)) {
-    const response = await signUp(server, { username, secret: "s3cret" });
+    const response = await signUp(app, { username, secret: "s3cret" });
     await readEnvelope(response, 400, "BAD_USERNAME");
   }
   const good = ["a".repeat(64), "😀".repeat(64), "alice smith", "Zoë", "名前"];
   for (const username of good) {
-    const body = await readEnvelope(await signUp(server, { username, secret: "s3cret" }), 201);
+    const body = await readEnvelope(await signUp(app, { username, secret: "s3cret" }), 201);
     assert.equal(body.data.username, username);
   }
 });
 
 Deno.test("POST /users refuses an empty secret or one over 1024 UTF-8 bytes with 400 BAD_PASSWORD", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
+  await using app = await startTestApp({ env: UNTHROTTLED });
   const bad = ["", "x".repeat(1025), "€".repeat(342), "é".repeat(513)];
   for (const [i, secret] of bad.entries()) {
-    await readEnvelope(await signUp(server, { username: `bad${i}`, secret }), 400, "BAD_PASSWORD");
+    await readEnvelope(await signUp(app, { username: `bad${i}`, secret }), 400, "BAD_PASSWORD");
   }
   const good = ["x".repeat(1024), "€".repeat(341) + "x", " ", "😀".repeat(256)];
   for (const [i, secret] of good.entries()) {
-    await readEnvelope(await signUp(server, { username: `good${i}`, secret }), 201);
-    const login = await fetch(`${server.url}/api/v1/login`, {
+    await readEnvelope(await signUp(app, { username: `good${i}`, secret }), 201);
+    const login = await app.request("/api/v1/login", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ username: `good${i}`, secret }),
@@ -101,7 +103,7 @@ Deno.test("POST /users refuses an empty secret or one over 1024 UTF-8 bytes with
 });
 
 Deno.test("POST /users refuses a taken name with 409 USER_EXISTS, whatever its case or Unicode form", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
+  await using app = await startTestApp({ env: UNTHROTTLED });
   const taken: Array<[string, string[]]> = [
     ["Alice", ["Alice", "alice", "ALICE", "aLiCe", "ａｌｉｃｅ", "Ａｌｉｃｅ"]],
     ["Am\u00e9lie", ["Ame\u0301lie", "AM\u00c9LIE", "ame\u0301lie"]],
@@ -110,15 +112,15 @@ Deno.test("POST /users refuses a taken name with 409 USER_EXISTS, whatever its c
     ["①", ["1"]],
   ];
   for (const [first, variants] of taken) {
-    await readEnvelope(await signUp(server, { username: first, secret: "s3cret" }), 201);
+    await readEnvelope(await signUp(app, { username: first, secret: "s3cret" }), 201);
     for (const variant of variants) {
       assert.equal(canonicalUsername(variant), canonicalUsername(first), variant);
-      const response = await signUp(server, { username: variant, secret: "other" });
+      const response = await signUp(app, { username: variant, secret: "other" });
       await readEnvelope(response, 409, "USER_EXISTS");
     }
   }
   // The first spelling is kept as typed.
-  const login = await fetch(`${server.url}/api/v1/login`, {
+  const login = await app.request("/api/v1/login", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ username: "ALICE", secret: "s3cret" }),
@@ -127,16 +129,16 @@ Deno.test("POST /users refuses a taken name with 409 USER_EXISTS, whatever its c
 });
 
 Deno.test("no response carries the secret or its stored hash", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
+  await using app = await startTestApp({ env: UNTHROTTLED });
   const secret = "correct-horse-battery-staple-7f3a";
   const texts: string[] = [];
   const record = async (response: Response) => {
     texts.push(await response.text() + JSON.stringify([...response.headers]));
   };
-  await record(await signUp(server, { username: "alice", secret }));
-  await record(await signUp(server, { username: "ALICE", secret }));
+  await record(await signUp(app, { username: "alice", secret }));
+  await record(await signUp(app, { username: "ALICE", secret }));
   const login = (init: { username: string; secret: string }) =>
-    fetch(`${server.url}/api/v1/login`, {
+    app.request("/api/v1/login", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(init),
@@ -146,11 +148,11 @@ Deno.test("no response carries the secret or its stored hash", async () => {
   await record(good);
   await record(await login({ username: "alice", secret: secret + "x" }));
   await record(await login({ username: "nobody", secret }));
-  await record(await fetch(`${server.url}/api/v1/users/1`));
+  await record(await app.request("/api/v1/users/1"));
   await record(
-    await fetch(`${server.url}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } }),
+    await app.request("/api/v1/users/me", { headers: { authorization: `Bearer ${token}` } }),
   );
-  const stored = await server.store.findUserByCanonicalName(canonicalUsername("alice"));
+  const stored = await app.store.findUserByCanonicalName(canonicalUsername("alice"));
   assert.ok(stored);
   const [, , salt, hash] = stored.passwordHash.split("$");
   assert.ok(salt && hash, "the stored hash has a salt and a hash");
@@ -163,33 +165,33 @@ Deno.test("no response carries the secret or its stored hash", async () => {
 });
 
 Deno.test("GET /users/:id returns exactly {id, username}", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  const { user } = await signIn(server, "alice");
-  const body = await readEnvelope(await fetch(`${server.url}/api/v1/users/${user.id}`), 200);
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  const { user } = await signInApp(app, "alice");
+  const body = await readEnvelope(await app.request(`/api/v1/users/${user.id}`), 200);
   assert.deepEqual(body.data, { id: user.id, username: "alice" });
 });
 
 Deno.test("GET /users/:id of an unknown id gets 404 USER_NOT_FOUND", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  const { user } = await signIn(server, "alice");
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  const { user } = await signInApp(app, "alice");
   for (const id of [user.id + 1, 999_999, Number.MAX_SAFE_INTEGER]) {
-    await readEnvelope(await fetch(`${server.url}/api/v1/users/${id}`), 404, "USER_NOT_FOUND");
+    await readEnvelope(await app.request(`/api/v1/users/${id}`), 404, "USER_NOT_FOUND");
   }
 });
 
 Deno.test("GET /users/:id with an id that is not a positive integer gets 400 BAD_QUERY", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
+  await using app = await startTestApp({ env: UNTHROTTLED });
   for (const id of ["abc", "0", "-1", "1.5", "1e3", "01", "%20", "0x10", "99999999999999999999"]) {
-    await readEnvelope(await fetch(`${server.url}/api/v1/users/${id}`), 400, "BAD_QUERY");
+    await readEnvelope(await app.request(`/api/v1/users/${id}`), 400, "BAD_QUERY");
   }
 });
 
 Deno.test("GET /users/me returns the caller for a valid Bearer token", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  const alice = await signIn(server, "alice");
-  await signIn(server, "bob");
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  const alice = await signInApp(app, "alice");
+  await signInApp(app, "bob");
   for (const scheme of ["Bearer", "bearer"]) {
-    const response = await fetch(`${server.url}/api/v1/users/me`, {
+    const response = await app.request("/api/v1/users/me", {
       headers: { authorization: `${scheme} ${alice.token}` },
     });
     assert.deepEqual((await readEnvelope(response, 200)).data, alice.user);
@@ -197,8 +199,8 @@ Deno.test("GET /users/me returns the caller for a valid Bearer token", async () 
 });
 
 Deno.test("GET /users/me without a token, or with a bad or expired one, gets 401 INVALID_AUTH_TOKEN", async () => {
-  await using server = await startServer({ env: UNTHROTTLED });
-  const alice = await signIn(server, "alice");
+  await using app = await startTestApp({ env: UNTHROTTLED });
+  const alice = await signInApp(app, "alice");
   const now = Math.floor(Date.now() / 1000);
   const expired = await new SignJWT({ name: "alice" })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
@@ -224,7 +226,7 @@ Deno.test("GET /users/me without a token, or with a bad or expired one, gets 401
     { authorization: `Bearer ${alice.token}x` },
   ];
   for (const header of headers) {
-    const response = await fetch(`${server.url}/api/v1/users/me`, { headers: header });
+    const response = await app.request("/api/v1/users/me", { headers: header });
     await readEnvelope(response, 401, "INVALID_AUTH_TOKEN");
   }
 });
