@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { loadConfig } from "../src/config/load_config.ts";
 import { createLogger } from "../src/log.ts";
-import { configFrom } from "../src/main.ts";
+import { configFrom } from "../src/config/flags.ts";
 import { openRuntime } from "../src/runtime.ts";
 import { StartupError } from "../src/errors.ts";
 

@@ -3,10 +3,10 @@
  *
  * @module
  */
+import { MAX_SECRET_BYTES, MAX_USERNAME_CHARS } from "../contract/limits.js";
 import { ValidationError } from "../errors.ts";
 
-/** The most characters (code points) a username may have. */
-export const MAX_USERNAME_CHARS = 64;
+export { MAX_SECRET_BYTES, MAX_USERNAME_CHARS };
 
 /** A username as stored (`display`, NFC) and as compared (`canonical`). */
 export interface Username {
@@ -52,9 +52,6 @@ export function parseUsername(raw: string): Username {
   }
   return { display, canonical: canonicalUsername(display) };
 }
-
-/** The most bytes (UTF-8) a secret may have. */
-export const MAX_SECRET_BYTES = 1024;
 
 /**
  * Validates a secret for sign-up.

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { type Config, loadConfig } from "./load_config.ts";
 import { ConfigError } from "./values.ts";
 import { CONFIG_DEFAULTS } from "./variables.ts";
 
@@ -32,4 +33,15 @@ export function flagsToEnv(args: readonly string[]): Record<string, string> {
     out[name] = value;
   }
   return out;
+}
+
+/**
+ * The configuration of `deno run src/main.ts` (and the bundle): the environment
+ * overridden by flags, on one isolate, so the in-process bus unless `BUS` says
+ * otherwise.
+ *
+ * @throws {ConfigError} naming the first invalid variable or flag
+ */
+export function configFrom(env: Record<string, string>, args: readonly string[]): Config {
+  return loadConfig({ ...env, ...flagsToEnv(args) }, { launch: "run" });
 }
