@@ -54,6 +54,14 @@ export class AuthError extends AppError {
   }
 }
 
+/** 403 for an action the caller may not take (`FORBIDDEN`, `NOT_A_MEMBER`, `BANNED`, …). */
+export class ForbiddenError extends AppError {
+  override name = "ForbiddenError";
+  constructor(type: string, message: string) {
+    super(403, type, message);
+  }
+}
+
 /** 404 for something that does not exist. */
 export class NotFoundError extends AppError {
   override name = "NotFoundError";
@@ -80,10 +88,22 @@ export class StoreUnavailableError extends AppError {
   }
 }
 
+/** 503 while the server shuts down: new sockets and readiness probes get it. */
+export class ShuttingDownError extends AppError {
+  override name = "ShuttingDownError";
+  constructor() {
+    super(503, "SHUTTING_DOWN", "The server is shutting down; reconnect shortly", {
+      headers: { "retry-after": "1" },
+    });
+  }
+}
+
 /**
  * A failure that stops the server from starting (a bad setting, a backend that
  * does not answer): its message is printed as is, without a stack trace.
  */
 export class StartupError extends Error {
   override name = "StartupError";
+  /** The process's exit code: 1 (a backend is away) unless a subclass says otherwise. */
+  readonly exitCode: number = 1;
 }

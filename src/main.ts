@@ -5,42 +5,45 @@
  *
  * @module
  */
-import { type Config, loadConfig } from "./config/load_config.ts";
-import { flagsToEnv } from "./config/flags.ts";
+import { configFrom } from "./config/flags.ts";
 import { StartupError } from "./errors.ts";
+import { readTlsOptions, serveTls } from "./http/tls_options.ts";
 import { openRuntime, type Runtime } from "./runtime.ts";
-
-/**
- * Reads the configuration of `deno run src/main.ts`: one isolate, so the
- * in-process bus unless `BUS` says otherwise.
- *
- * @throws {import("./config/load_config.ts").ConfigError} naming the first invalid variable
- */
-export function configFrom(env: Record<string, string>, args: readonly string[]): Config {
-  return loadConfig({ ...env, ...flagsToEnv(args) }, { launch: "run" });
-}
 
 /** Prints a failure to start and exits: 2 for a bad setting, 1 for a backend that is away. */
 function cannotStart(error: StartupError): never {
   console.error(`Cannot start: ${error.message}`);
-  Deno.exit(error.name === "ConfigError" ? 2 : 1);
+  Deno.exit(error.exitCode);
 }
 
 async function main(): Promise<void> {
   let runtime: Runtime;
+  let tls: Deno.TlsCertifiedKeyPem | undefined;
   try {
-    runtime = await openRuntime(configFrom(Deno.env.toObject(), Deno.args));
+    const config = configFrom(Deno.env.toObject(), Deno.args);
+    if (config.tls) tls = await readTlsOptions(config.tls);
+    runtime = await openRuntime(config);
   } catch (error) {
     if (error instanceof StartupError) cannotStart(error);
     throw error;
   }
   const { logger, config } = runtime;
-  const server = Deno.serve({
-    port: config.port,
-    hostname: config.host,
-    onListen: ({ hostname, port }) =>
-      logger.info("Listening", { hostname, port, store: config.store }),
-  }, runtime.app.fetch);
+  const serve = () =>
+    Deno.serve({
+      port: config.port,
+      hostname: config.host,
+      ...tls,
+      onListen: ({ hostname, port }) =>
+        logger.info("Listening", { hostname, port, store: config.store, https: Boolean(tls) }),
+    }, runtime.app.fetch);
+  let server: Deno.HttpServer;
+  try {
+    server = config.tls ? serveTls(config.tls, serve) : serve();
+  } catch (error) {
+    await runtime.close();
+    if (error instanceof StartupError) cannotStart(error);
+    throw error;
+  }
 
   let stopping = false;
   const stop = async (signal: Deno.Signal) => {

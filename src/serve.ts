@@ -6,6 +6,7 @@
  * @module
  */
 import { loadConfig } from "./config/load_config.ts";
+import { StartupError } from "./errors.ts";
 import { openRuntime, type Runtime } from "./runtime.ts";
 
 let runtime: Promise<Runtime> | undefined;
@@ -22,7 +23,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-await ready();
+try {
+  await ready();
+} catch (error) {
+  if (!(error instanceof StartupError)) throw error;
+  console.error(`Cannot start: ${error.message}`);
+  Deno.exit(error.exitCode);
+}
 
 export default {
   async fetch(request, info) {

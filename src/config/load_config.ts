@@ -15,6 +15,8 @@ import {
   redisUrl,
   text,
 } from "./values.ts";
+import { publicUrl, type TlsFiles, tlsFiles, trustedProxies } from "./deploy_values.ts";
+import type { IpRange } from "../http/ip_range.ts";
 
 export { CONFIG_DEFAULTS } from "./variables.ts";
 export { ConfigError } from "./values.ts";
@@ -58,6 +60,12 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Seconds a presence entry lives unless refreshed: how long a dead isolate's members linger. */
   readonly presenceTtlSeconds: number;
+  /** Proxies whose forwarding headers are believed; empty: none. */
+  readonly trustedProxies: readonly IpRange[];
+  /** `PUBLIC_URL`'s origin; `undefined`: the request's own (or its trusted proxy's). */
+  readonly publicUrl: string | undefined;
+  /** `TLS_CERT` and `TLS_KEY`; `undefined`: plain HTTP. */
+  readonly tls: TlsFiles | undefined;
 }
 
 /** How the server was started, which decides the defaults that depend on it. */
@@ -112,5 +120,8 @@ export function loadConfig(given: Env, options: LaunchOptions = {}): Config {
     signupRateLimit: integer(env, "SIGNUP_RATE_LIMIT", 0, 1_000_000),
     logLevel: oneOf(env, "LOG_LEVEL", ["debug", "info", "warn", "error"] as const),
     presenceTtlSeconds: integer(env, "PRESENCE_TTL", 2, 3600),
+    trustedProxies: trustedProxies(env),
+    publicUrl: publicUrl(env),
+    tls: tlsFiles(env, options.launch ?? "serve"),
   });
 }

@@ -13,6 +13,8 @@ export type Env = Record<string, string | undefined>;
 /** Raised when a configuration value is invalid; the message names the variable. */
 export class ConfigError extends StartupError {
   override name = "ConfigError";
+  /** A bad setting exits with 2, as a bad command line does. */
+  override readonly exitCode = 2;
 }
 
 /** A whole number from `min` to `max`. */

@@ -65,6 +65,24 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze(
       default: "30",
       help: "seconds a dead isolate's members stay listed as online",
     },
+    {
+      name: "TRUSTED_PROXIES",
+      default: "",
+      help: "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-*/Forwarded " +
+        "headers are believed (empty: none)",
+    },
+    {
+      name: "PUBLIC_URL",
+      default: "",
+      help: "https://host[:port] browsers use; when set, a socket's Origin must be it " +
+        "(or in ALLOWED_ORIGINS)",
+    },
+    {
+      name: "TLS_CERT",
+      default: "",
+      help: "PEM certificate chain file: serve HTTPS and WSS (with TLS_KEY; not under deno serve)",
+    },
+    { name: "TLS_KEY", default: "", help: "PEM private key file of TLS_CERT" },
   ] satisfies ConfigVariable[],
 );
 

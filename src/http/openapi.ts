@@ -7,7 +7,7 @@
  *
  * A route documents itself where it is registered; the few operations whose
  * handlers cannot carry a description (`/users/me` shares the route of
- * `/users/:id`; the socket join, `/healthz` and `/metrics` are registered
+ * `/users/:id`; the socket join and `/metrics` are registered
  * elsewhere) are described in {@linkcode describedElsewhere}.
  * `tests/http/openapi_test.ts` holds the documented paths against the served
  * ones, and every HTTP test holds the real responses against the document.
@@ -22,7 +22,7 @@ import type { AppEnv } from "./env.ts";
 import { methodNotAllowed } from "./method_not_allowed.ts";
 import { queryParams } from "./query.ts";
 import { MAX_BODY_BYTES } from "./read_json_body.ts";
-import { HEALTHZ, METRICS, OPENAPI_ENVELOPED, OPENAPI_RAW } from "./schemas/operations.ts";
+import { METRICS, OPENAPI_ENVELOPED, OPENAPI_RAW } from "./schemas/operations.ts";
 import { ErrorEnvelope } from "./schemas/responses.ts";
 import { ClientFrame, socketOperation, SocketQuery } from "./schemas/room_socket.ts";
 import { ME } from "./schemas/users.ts";
@@ -57,7 +57,6 @@ const INFO = {
 /** Operations whose handlers are registered where they cannot carry a description. */
 function describedElsewhere(): Hono {
   return new Hono()
-    .get("/healthz", describeRoute(HEALTHZ))
     .get("/metrics", describeRoute(METRICS))
     .get("/api/v1/users/me", describeRoute(ME))
     .get(

@@ -35,6 +35,8 @@ export interface SpawnOptions {
   mode?: "main" | "parallel" | { bundle: string };
   env?: Record<string, string>;
   port?: number;
+  /** The CA to trust when `env` sets `TLS_CERT` and `TLS_KEY`: the URLs are then `https:`/`wss:`. */
+  ca?: string;
   /** Working directory. */
   cwd?: string;
 }
@@ -84,12 +86,13 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
   });
   let exited = false;
   status.then(() => (exited = true));
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${options.ca ? "https" : "http"}://127.0.0.1:${port}`;
+  using client = Deno.createHttpClient({ caCerts: options.ca ? [options.ca] : [] });
   const deadline = Date.now() + 30_000;
   while (true) {
     if (exited) throw new Error(`server exited before listening:\n${output}`);
     try {
-      const response = await fetch(`${url}/healthz`);
+      const response = await fetch(`${url}/healthz`, { client });
       await response.body?.cancel();
       if (response.ok) break;
     } catch {

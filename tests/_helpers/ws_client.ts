@@ -54,12 +54,20 @@ export interface RefusedHandshake {
 export function connect(
   url: string,
   protocols: string[] = [],
-  options: { headers?: Record<string, string> } = {},
+  options: {
+    headers?: Record<string, string>;
+    /** A CA's PEM to trust for `wss:`. */
+    ca?: string;
+    /** The loopback address to connect from (`127.0.0.2`: another client). */
+    localAddress?: string;
+  } = {},
 ): Promise<TestSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols, {
       headers: options.headers,
       perMessageDeflate: false,
+      ca: options.ca,
+      localAddress: options.localAddress,
     });
     const frames: WireMessage[][] = [];
     const waiters: Array<() => void> = [];

@@ -7,22 +7,23 @@
  */
 import { type Context, Hono } from "hono";
 import type { TokenClaims, TokenService } from "../../auth/tokens.ts";
-import { AppError, RateLimitError } from "../../errors.ts";
-import type { CloseReason } from "../../realtime/close_codes.ts";
+import { AppError, RateLimitError, ShuttingDownError } from "../../errors.ts";
+import type { CloseReason } from "../../contract/mod.js";
 import type { Metrics } from "../../metrics.ts";
-import { parseRoomName } from "../../realtime/room_name.ts";
+import { parseRoomName } from "../room_param.ts";
 import { runSession, type SessionDeps, type SessionInfo } from "../../realtime/session.ts";
 import { bearerToken } from "../bearer_auth.ts";
 import type { AppEnv } from "../env.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
+import { originAllowed, type OriginPolicy } from "../origin_check.ts";
 import { flagParam, intParam } from "../query.ts";
 
 /** Dependencies of {@linkcode roomSocketRoutes}. */
 export interface RoomSocketDeps {
   tokens: TokenService;
   session: SessionDeps;
-  /** `undefined`: only the server's own host may open sockets from a browser. */
-  allowedOrigins: readonly string[] | undefined;
+  /** Which browser origins may open sockets (`ALLOWED_ORIGINS`, `PUBLIC_URL`). */
+  origins: OriginPolicy;
   /** 0: no cap. */
   maxSocketsPerAddress: number;
   /** Seconds without a pong before Deno drops the connection. */
@@ -40,17 +41,6 @@ export interface RoomSocketDeps {
 export function parseProtocols(header: string | null): string[] {
   if (header === null) return [];
   return header.split(",").map((value) => value.trim());
-}
-
-function originAllowed(request: Request, allowed: readonly string[] | undefined): boolean {
-  const origin = request.headers.get("origin");
-  if (origin === null) return true;
-  if (allowed) return allowed.includes("*") || allowed.includes(origin);
-  try {
-    return new URL(origin).host.toLowerCase() === (request.headers.get("host") ?? "").toLowerCase();
-  } catch {
-    return false;
-  }
 }
 
 function isUpgrade(request: Request): boolean {
@@ -97,11 +87,9 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
       });
     }
     if (!deps.accepting()) {
-      throw new AppError(503, "SHUTTING_DOWN", "The server is shutting down; reconnect shortly", {
-        headers: { "retry-after": "1" },
-      });
+      throw new ShuttingDownError();
     }
-    if (!originAllowed(request, deps.allowedOrigins)) {
+    if (!originAllowed(request.headers.get("origin"), deps.origins, c.var.publicOrigin)) {
       throw new AppError(403, "FORBIDDEN_ORIGIN", "This origin may not open sockets here");
     }
     const protocols = parseProtocols(request.headers.get("sec-websocket-protocol"));
@@ -109,7 +97,7 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
     let claims: TokenClaims | undefined;
     if (token) claims = await deps.tokens.verify(token);
 
-    const address = c.env?.remoteAddr?.hostname ?? "unknown";
+    const address = c.var.clientAddress;
     if (
       deps.maxSocketsPerAddress > 0 && (perAddress.get(address) ?? 0) >= deps.maxSocketsPerAddress
     ) {

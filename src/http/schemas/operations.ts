@@ -22,6 +22,27 @@ export const HEALTHZ: DescribeRouteOptions = {
   },
 };
 
+/** `GET /livez`. */
+export const LIVEZ: DescribeRouteOptions = {
+  tags: ["operations"],
+  summary: "Liveness: the process serves (a store outage does not fail it)",
+  responses: { "200": ok("The process serves", Health) },
+};
+
+/** `GET /readyz`. */
+export const READYZ: DescribeRouteOptions = {
+  tags: ["operations"],
+  summary: "Readiness: the store answers and sockets are accepted",
+  responses: {
+    "200": ok("Ready for traffic", Health),
+    "500": INTERNAL,
+    "503": failure("Shutting down (with Retry-After), or the store does not answer", [
+      "SHUTTING_DOWN",
+      "STORE_UNAVAILABLE",
+    ]),
+  },
+};
+
 /** `GET /metrics`. */
 export const METRICS: DescribeRouteOptions = {
   tags: ["operations"],
