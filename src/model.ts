@@ -40,6 +40,8 @@ export interface NewMessage {
   readonly nonce?: string;
   /** Milliseconds since the epoch. */
   readonly createdAtMs: number;
+  /** The `seq` of a message of the same room this one answers (v2). */
+  readonly replyTo?: number;
 }
 
 /** Builds the wire form of a stored message. */
@@ -57,6 +59,75 @@ export function toChatMessage(message: NewMessage, seq: number): ChatMessage {
   };
   if (message.nonce !== undefined) out.nonce = message.nonce;
   return out;
+}
+
+/**
+ * A message as the store keeps it: the v1 wire fields plus what v2 adds. Only
+ * a message that has them carries `replyTo` or `editedAt`, so a v1 message is
+ * exactly its {@linkcode ChatMessage}; send {@linkcode toV1Message} of it to v1
+ * clients.
+ */
+export interface StoredMessage extends ChatMessage {
+  /** The `seq` of the message this one answers. */
+  readonly replyTo?: number;
+  /** When its text was last edited, ISO 8601 with milliseconds. */
+  readonly editedAt?: string;
+}
+
+/** The v2 `message` event (CONTRACT §6): the v1 fields, then `editedAt` and `replyTo`. */
+export interface LoggedMessage extends StoredMessage {
+  readonly type: "message";
+}
+
+/** The v2 `edit` event: the message `target` of the same room now reads `text`. */
+export interface EditEvent {
+  readonly type: "edit";
+  /** The edit's own place in the room's log. */
+  readonly seq: number;
+  readonly room: string;
+  /** The `seq` of the edited message. */
+  readonly target: number;
+  readonly text: string;
+  /** ISO 8601 with milliseconds. */
+  readonly editedAt: string;
+  /** Who edited it (its author). */
+  readonly sender: PublicUser;
+  /** The editor's correlation value, when it sent one. */
+  readonly nonce?: string;
+}
+
+/** The v2 `delete` event: the message `target` of the same room is gone. */
+export interface DeleteEvent {
+  readonly type: "delete";
+  readonly seq: number;
+  readonly room: string;
+  readonly target: number;
+  /** Who deleted it. */
+  readonly by: PublicUser;
+  /** The deleter's correlation value, when it sent one. */
+  readonly nonce?: string;
+}
+
+/** Every event that takes a `seq` in a room's log. */
+export type LoggedEvent = LoggedMessage | EditEvent | DeleteEvent;
+
+/** The v1 wire form of a stored message: `replyTo` and `editedAt` left out. */
+export function toV1Message(message: StoredMessage): ChatMessage {
+  if (message.replyTo === undefined && message.editedAt === undefined) return message;
+  const { replyTo: _replyTo, editedAt: _editedAt, ...v1 } = message;
+  return v1;
+}
+
+/** The v2 `message` event of a stored message. */
+export function toLoggedMessage(message: StoredMessage): LoggedMessage {
+  const { replyTo, editedAt, ...v1 } = message;
+  const event: { -readonly [K in keyof LoggedMessage]: LoggedMessage[K] } = {
+    type: "message",
+    ...v1,
+  };
+  if (editedAt !== undefined) event.editedAt = editedAt;
+  if (replyTo !== undefined) event.replyTo = replyTo;
+  return event;
 }
 
 /** Who is connected to one room now. */

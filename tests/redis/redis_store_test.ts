@@ -104,6 +104,48 @@ if (redis) {
     }
   });
 
+  Deno.test("Redis store: no key holds a deleted message's text or its edits' text", async () => {
+    const store = await openStore(redis.url);
+    try {
+      const alice = { id: 1, username: "alice" };
+      const client = store.connection.commands;
+      /** Every key under the store's prefix with its value, as text. */
+      const dump = async () => {
+        const out: string[] = [];
+        for (const key of await client.keys(`${store.prefix}*`)) {
+          const type = await client.type(key);
+          const value = type === "string"
+            ? await client.get(key)
+            : type === "hash"
+            ? await client.hGetAll(key)
+            : type === "set"
+            ? await client.sMembers(key)
+            : await client.zRange(key, 0, -1);
+          out.push(JSON.stringify([key, value]));
+        }
+        return out.join("\n");
+      };
+      await store.appendMessage(newMessage("lobby", { text: "ORIGINAL-SECRET-4711" }));
+      await store.appendMessage(newMessage("lobby", { text: "KEPT-TEXT-0815" }));
+      for (let i = 0; i < 3; i++) {
+        await store.editMessage({
+          room: "lobby",
+          target: 1,
+          text: `EDITED-SECRET-${i}`,
+          editor: alice,
+          editedAtMs: 1,
+        });
+      }
+      assert.match(await dump(), /EDITED-SECRET-2/, "the probe finds stored text");
+      await store.deleteMessage({ room: "lobby", target: 1, by: alice, atMs: 2 });
+      const after = await dump();
+      assert.doesNotMatch(after, /SECRET/);
+      assert.match(after, /KEPT-TEXT-0815/);
+    } finally {
+      await store.close();
+    }
+  });
+
   Deno.test("Redis store: rooms whose names look like key parts stay apart", async () => {
     const store = await openStore(redis.url);
     try {
