@@ -11,6 +11,7 @@ import { type ChatApp, createApp } from "./app.ts";
 import type { BusKind, Config, StoreKind } from "./config/load_config.ts";
 import { toHex } from "./hex.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { startRetentionJob } from "./retention_job.ts";
 import type { Bus } from "./realtime/bus.ts";
 import type { RedisConnection } from "./redis/connection.ts";
 import type { Store } from "./store/store.ts";
@@ -111,6 +112,7 @@ export async function openRuntime(
     opened.push(() => bus.close());
     const jwtSecret = await resolveJwtSecret(config, store, logger);
     const app = createApp({ config, store, bus, jwtSecret, logger });
+    const retention = startRetentionJob({ store, days: config.messageRetentionDays, logger });
     let closing: Promise<void> | undefined;
     return {
       config,
@@ -122,6 +124,7 @@ export async function openRuntime(
         closing ??= (async () => {
           opened.length = 0;
           await app.close({ closeSockets: options.closeSockets });
+          await retention.close();
           bus.close();
           await store.close();
           await redis?.close();

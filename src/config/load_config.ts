@@ -16,6 +16,7 @@ import {
   text,
 } from "./values.ts";
 import { publicUrl, type TlsFiles, tlsFiles, trustedProxies } from "./deploy_values.ts";
+import { adminApiKey, adminUsernames } from "./admin_values.ts";
 import type { IpRange } from "../http/ip_range.ts";
 
 export { CONFIG_DEFAULTS } from "./variables.ts";
@@ -60,12 +61,18 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Seconds a presence entry lives unless refreshed: how long a dead isolate's members linger. */
   readonly presenceTtlSeconds: number;
+  /** Days a message is kept; 0 keeps every message. */
+  readonly messageRetentionDays: number;
   /** Proxies whose forwarding headers are believed; empty: none. */
   readonly trustedProxies: readonly IpRange[];
   /** `PUBLIC_URL`'s origin; `undefined`: the request's own (or its trusted proxy's). */
   readonly publicUrl: string | undefined;
   /** `TLS_CERT` and `TLS_KEY`; `undefined`: plain HTTP. */
   readonly tls: TlsFiles | undefined;
+  /** `ADMIN_USERNAMES` in their caseless form (as usernames are compared); empty: no admins. */
+  readonly adminUsernames: readonly string[];
+  /** `ADMIN_API_KEY`; `undefined`: the server API answers 404. */
+  readonly adminApiKey: string | undefined;
 }
 
 /** How the server was started, which decides the defaults that depend on it. */
@@ -120,8 +127,11 @@ export function loadConfig(given: Env, options: LaunchOptions = {}): Config {
     signupRateLimit: integer(env, "SIGNUP_RATE_LIMIT", 0, 1_000_000),
     logLevel: oneOf(env, "LOG_LEVEL", ["debug", "info", "warn", "error"] as const),
     presenceTtlSeconds: integer(env, "PRESENCE_TTL", 2, 3600),
+    messageRetentionDays: integer(env, "MESSAGE_RETENTION_DAYS", 0, 36_500),
     trustedProxies: trustedProxies(env),
     publicUrl: publicUrl(env),
     tls: tlsFiles(env, options.launch ?? "serve"),
+    adminUsernames: adminUsernames(env),
+    adminApiKey: adminApiKey(env),
   });
 }

@@ -66,6 +66,11 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze(
       help: "seconds a dead isolate's members stay listed as online",
     },
     {
+      name: "MESSAGE_RETENTION_DAYS",
+      default: "0",
+      help: "days a message is kept; older ones are deleted hourly (0: keep every message)",
+    },
+    {
       name: "TRUSTED_PROXIES",
       default: "",
       help: "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-*/Forwarded " +
@@ -83,6 +88,18 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze(
       help: "PEM certificate chain file: serve HTTPS and WSS (with TLS_KEY; not under deno serve)",
     },
     { name: "TLS_KEY", default: "", help: "PEM private key file of TLS_CERT" },
+    {
+      name: "ADMIN_USERNAMES",
+      default: "",
+      help: "comma-separated usernames of the server admins, who moderate every room " +
+        "(empty: none)",
+    },
+    {
+      name: "ADMIN_API_KEY",
+      default: "",
+      help: "the server API's X-API-Key, 32 characters or more " +
+        "(empty: the /api/v1/admin/ server API answers 404)",
+    },
   ] satisfies ConfigVariable[],
 );
 
