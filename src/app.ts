@@ -5,9 +5,10 @@
  * @module
  */
 import { Hono } from "hono";
-import { RegExpRouter } from "hono/router/reg-exp-router";
 import { type Accounts, createAccounts } from "./auth/accounts.ts";
 import { createTokenService, type TokenService } from "./auth/tokens.ts";
+import { RoomActions } from "./chat/room_actions.ts";
+import type { RoomPolicy } from "./chat/room_policy.ts";
 import type { Config } from "./config/load_config.ts";
 import { NotFoundError } from "./errors.ts";
 import { errorResponse } from "./http/envelope.ts";
@@ -16,7 +17,14 @@ import { onError } from "./http/on_error.ts";
 import { openApiRoutes } from "./http/openapi.ts";
 import { clientAddress } from "./http/client_address.ts";
 import { originPolicy } from "./http/origin_check.ts";
+import { directoryRoutes } from "./http/routes/directory.ts";
 import { healthRoutes } from "./http/routes/health.ts";
+import { moderationRoutes } from "./http/routes/moderation_routes.ts";
+import { createModerationKit, type ModerationKit } from "./moderation/moderation_kit.ts";
+import { SocketGuard } from "./realtime/socket_guard.ts";
+import { roomReadGate } from "./http/room_read_gate.ts";
+import { messageEditRoutes } from "./http/routes/message_edits.ts";
+import { readStateRoutes } from "./http/routes/read_state.ts";
 import { roomSocketRoutes } from "./http/routes/room_socket.ts";
 import { roomRoutes } from "./http/routes/rooms.ts";
 import { staticRoutes } from "./http/routes/static.ts";
@@ -24,10 +32,13 @@ import { userRoutes } from "./http/routes/users.ts";
 import type { Logger } from "./log.ts";
 import type { Bus } from "./realtime/bus.ts";
 import { CLOSE, type CloseReason } from "./contract/mod.js";
+import { eventLog, type RoomLogEvent } from "./realtime/event_log.ts";
 import { Hub } from "./realtime/hub.ts";
-import { messageLog } from "./realtime/room_stream.ts";
 import { Rooms } from "./realtime/rooms.ts";
+import { SessionRegistry } from "./realtime/session_registry.ts";
 import type { Seat } from "./realtime/seat.ts";
+import { Signals } from "./realtime/signals.ts";
+import { loggedWire } from "./realtime/wire.ts";
 import { PresenceReporter } from "./realtime/presence_reporter.ts";
 import type { Store } from "./store/store.ts";
 import { Metrics } from "./metrics.ts";
@@ -41,6 +52,7 @@ const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", 
 export interface AppDeps {
   config: Config;
   store: Store;
+  /** Carries logged events (messages, edits, deletes) and ephemeral signals. */
   bus: Bus;
   /** The resolved HS256 secret (from `JWT_SECRET` or the store). */
   jwtSecret: string;
@@ -55,6 +67,8 @@ export interface AppDeps {
   maxBufferedBytes?: number;
   /** Seconds of silence before a ping; a socket without a pong as long again is dropped. */
   heartbeatSeconds?: number;
+  /** Who may post, edit and delete in which room; default: the permission table (`permissions.ts`). */
+  policy?: RoomPolicy;
 }
 
 /** A built application. */
@@ -63,9 +77,15 @@ export interface ChatApp {
   readonly fetch: (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
   readonly hono: Hono<AppEnv>;
   /** This isolate's members by room. */
-  readonly hub: Hub<Seat>;
+  readonly hub: Hub<Seat<RoomLogEvent>>;
   /** The rooms this isolate follows: bus → stream → hub. */
-  readonly rooms: Rooms;
+  readonly rooms: Rooms<RoomLogEvent>;
+  /** The rooms' ephemeral side: join and leave, typing, reads, presence snapshots. */
+  readonly signals: Signals;
+  /** Posts, edits, deletes and reads: permission check, store, bus. */
+  readonly actions: RoomActions;
+  /** Revoked tokens, the permission table's facts, the control channel, the audit log. */
+  readonly moderation: ModerationKit;
   readonly tokens: TokenService;
   readonly accounts: Accounts;
   readonly presence: PresenceReporter;
@@ -77,33 +97,64 @@ export interface ChatApp {
    * default), unless `closeSockets` is false (under `deno serve`, Deno does it).
    */
   close(options?: { close?: CloseReason; closeSockets?: boolean }): Promise<void>;
+  /**
+   * The first step of a shutdown: takes no more sockets or frames and writes
+   * nothing more to sockets, then resolves once their unsent bytes have left
+   * (at most `maxMs`), so that the close frames the server sends next go out at once.
+   */
+  quiet(maxMs?: number): Promise<void>;
 }
 
 /** Builds the application. */
 export function createApp(deps: AppDeps): ChatApp {
   const { config, store, bus, logger } = deps;
   const now = deps.now ?? Date.now;
+  const moderation = createModerationKit({ config, store, bus, logger, now });
   const tokens = createTokenService({
     secret: deps.jwtSecret,
     issuer: config.jwtIssuer,
     ttlSeconds: config.tokenTtlSeconds,
     now,
+    revocations: moderation.revocations,
   });
   const nodeId = deps.nodeId ?? crypto.randomUUID();
-  const accounts = createAccounts({ store, tokens, iterations: config.pbkdf2Iterations });
-  const hub = new Hub<Seat>({ onMembersChanged: (room) => presence.changed(room) });
-  const rooms = new Rooms({
+  const accounts = createAccounts({ store, tokens, iterations: config.pbkdf2Iterations, now });
+  const hub = new Hub<Seat<RoomLogEvent>>({ onMembersChanged: (room) => presence.changed(room) });
+  const rooms = new Rooms<RoomLogEvent>({
     hub,
     bus,
-    log: messageLog(store),
+    log: eventLog(store),
+    wire: loggedWire(store),
     onError: (error) => logger.warn("Cannot fill a gap in a room's stream", { error }),
     onReset: (room, epoch) =>
       logger.warn("A room's log went back below what was delivered; its stream restarted", {
         room,
         epoch,
       }),
-    onDelivered: (message) =>
-      metrics.deliveryDelay.observe({}, (now() - Date.parse(message.createdAt)) / 1000),
+    onDelivered: (event) => {
+      if (event.type !== "message") return;
+      metrics.deliveryDelay.observe({}, (now() - Date.parse(event.createdAt)) / 1000);
+    },
+  });
+  const signals = new Signals({
+    bus,
+    members: hub,
+    node: nodeId,
+    presence: (room) => store.roomPresence(room),
+    now,
+    ttlMs: config.presenceTtlSeconds * 1000,
+    // On the in-process bus no other node can answer a `hello`.
+    helloWaitMs: config.bus === "memory" ? 0 : undefined,
+    onError: (error) => logger.warn("Cannot follow a room's presence", { error }),
+  });
+  const newId = deps.newId ?? (() => crypto.randomUUID());
+  const actions = new RoomActions({
+    store,
+    bus,
+    reads: signals,
+    policy: deps.policy ?? moderation.policy,
+    now,
+    newId,
   });
   const presence: PresenceReporter = new PresenceReporter({
     store,
@@ -116,6 +167,7 @@ export function createApp(deps: AppDeps): ChatApp {
   });
   const sockets = new Set<(close: CloseReason) => void>();
   let closing = false;
+  const registry = new SessionRegistry();
   const metrics = new Metrics();
   metrics.gauge("chat_connections", "Open WebSocket connections", () => sockets.size);
   metrics.gauge("chat_rooms", "Rooms with members on this isolate", () => hub.roomCount);
@@ -144,7 +196,28 @@ export function createApp(deps: AppDeps): ChatApp {
         signupLimiter: new RateLimiter("sign-ups", config.signupRateLimit, now),
       }),
     )
-    .route("/", roomRoutes({ store }))
+    .route(
+      "/",
+      moderationRoutes({
+        kit: moderation,
+        tokens,
+        store,
+        actions,
+        // The server API's key is its authority: its posts and deletes are not the table's.
+        serverActions: new RoomActions({
+          store,
+          bus,
+          reads: signals,
+          policy: { check: () => Promise.resolve() },
+          now,
+          newId,
+        }),
+        adminApiKey: config.adminApiKey,
+      }),
+    )
+    .route("/", roomRoutes({ store, readable: roomReadGate(moderation.access, tokens) }))
+    .route("/", directoryRoutes({ store }))
+    .route("/", readStateRoutes({ tokens, store, actions }))
     .route("/", openApi.api)
     .route(
       "/",
@@ -157,22 +230,35 @@ export function createApp(deps: AppDeps): ChatApp {
         accepting: () => !closing,
         nodeId,
         metrics,
+        guard: new SocketGuard({
+          access: moderation.access,
+          control: moderation.control,
+          tokens,
+          logger,
+        }),
         session: {
           metrics,
           rooms,
-          bus,
-          store,
+          signals,
+          actions,
+          verifyToken: (token) => tokens.verify(token),
           logger,
           now,
-          newId: deps.newId ?? (() => crypto.randomUUID()),
+          newId,
           rateLimitBurst: config.rateLimitBurst,
           rateLimitPerSec: config.rateLimitPerSec,
           maxBufferedBytes: deps.maxBufferedBytes ?? 1024 * 1024,
+          registry,
         },
       }),
-    );
+    )
+    // After the socket routes: its 405 for `/rooms/:room/messages/:seq` would take `…/ws`.
+    .route("/", messageEditRoutes({ tokens, actions }));
 
-  const hono = new Hono<AppEnv>({ router: new RegExpRouter() })
+  // Hono's default router: RegExpRouter cannot hold `/rooms/:room/messages/ws` beside
+  // `/rooms/:room/messages/:seq` (a static segment and a parameter in one place), so
+  // the smart router falls back to its trie.
+  const hono = new Hono<AppEnv>()
     .use(async (c, next) => {
       const requestId = crypto.randomUUID().slice(0, 8);
       c.set("requestId", requestId);
@@ -214,6 +300,9 @@ export function createApp(deps: AppDeps): ChatApp {
     hono,
     hub,
     rooms,
+    signals,
+    actions,
+    moderation,
     tokens,
     accounts,
     presence,
@@ -229,7 +318,15 @@ export function createApp(deps: AppDeps): ChatApp {
       while (closeSockets && sockets.size > 0 && performance.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
+      // What sessions were storing finishes before the store closes.
+      await registry.settle(1500);
+      signals.close();
+      moderation.close();
       await presence.close();
+    },
+    quiet(maxMs = 1000) {
+      closing = true;
+      return registry.quietDown(maxMs);
     },
   };
 }

@@ -54,13 +54,22 @@ async function main(): Promise<void> {
       logger.error("Shutdown took longer than 5 seconds; exiting");
       Deno.exit(1);
     }, 5000);
-    // The app refuses new sockets from here on, closes its own with 1001
-    // SHUTDOWN, then the bus and the store: everything acknowledged is committed.
-    await runtime.close();
+    // Sockets are closed by Deno's own shutdown, with 1001: closed from
+    // JavaScript, a client that is sending at that moment would get 1006 (see
+    // src/realtime/session_registry.ts). First the app takes no more sockets or
+    // frames and writes nothing more, and what it wrote drains, so each close
+    // frame goes out at once; then the server closes every socket; then the
+    // app finishes what it was storing and closes the bus and the store, so
+    // everything acknowledged is committed.
+    await runtime.app.quiet(1000);
+    const shutdown = server.shutdown();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
     // A peer that stopped reading keeps its connection until TCP gives up on
     // it, and the server's shutdown with it: do not wait for that.
-    const grace = new Promise((resolve) => setTimeout(resolve, 1000));
-    await Promise.race([server.shutdown(), grace]);
+    const grace = new Promise((resolve) => setTimeout(resolve, 1500));
+    await Promise.race([shutdown, grace]);
+    await runtime.close({ closeSockets: false });
     clearTimeout(deadline);
     Deno.exit(0);
   };

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { AuthError, ValidationError } from "../errors.ts";
+import { AuthError, ForbiddenError, ValidationError } from "../errors.ts";
 import type { PublicUser } from "../model.ts";
 import type { Store } from "../store/store.ts";
 import { concurrencyLimit } from "./concurrency_limit.ts";
@@ -21,7 +21,10 @@ export interface LoginResult {
 export interface Accounts {
   /** @throws {ValidationError} `BAD_USERNAME` / `BAD_PASSWORD`; {ConflictError} `USER_EXISTS` */
   signUp(username: string, secret: string): Promise<PublicUser>;
-  /** @throws {ValidationError} `USER_NOT_FOUND`; {AuthError} `PASSWORD_MATCH_FAILED` */
+  /**
+   * @throws {ValidationError} `USER_NOT_FOUND`; {AuthError} `PASSWORD_MATCH_FAILED`;
+   *   {ForbiddenError} `USER_BANNED` for a user banned from the server
+   */
   login(username: string, secret: string): Promise<LoginResult>;
 }
 
@@ -33,6 +36,8 @@ export interface AccountsOptions {
   iterations: number;
   /** Hashes computed at once; default one core less than the machine has (at least 1). */
   maxConcurrentHashes?: number;
+  /** Milliseconds since the epoch (whether a server ban is in force). */
+  now?: () => number;
 }
 
 /** Builds the account service. */
@@ -78,6 +83,12 @@ export function createAccounts(options: AccountsOptions): Accounts {
       const result = await verify(secret, user.passwordHash);
       if (!result.ok) {
         throw new AuthError("PASSWORD_MATCH_FAILED", "Cannot log in: the secret does not match");
+      }
+      if (await store.findRestriction("ban", null, user.id, (options.now ?? Date.now)())) {
+        throw new ForbiddenError(
+          "USER_BANNED",
+          "Cannot log in: the user is banned from this server",
+        );
       }
       if (result.needsRehash) {
         await store.updatePasswordHash(user.id, await hash(secret));

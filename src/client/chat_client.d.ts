@@ -1,17 +1,23 @@
 /**
  * A dependency-free client for the chat server, for browsers and Deno.
  *
- * `ChatClient` wraps the REST API (sign-up, login, history, room info,
- * presence) and turns every error envelope into an {@linkcode ApiError}.
+ * `ChatClient` wraps the REST API (accounts, history, room information, the
+ * directory, the caller's rooms and read state, rooms, direct messages,
+ * moderation) and turns every error envelope into an {@linkcode ApiError}.
  * `ChatClient.join()` opens a {@linkcode RoomConnection}: it acknowledges each
  * `send()` when the server echoes the message's `nonce`, reconnects after a
  * dropped connection with exponential backoff and jitter, and resumes with
  * `?since=<last seq seen>`, dropping anything already seen, so nothing is lost
- * or doubled. Listen with the `onMessage`/`onStatus`/`onError` options or with
- * `room.on("message", …)`; `await room.ready` waits for the room's history.
+ * or doubled. `join(room, { v2: true })` speaks protocol v2: typed events
+ * (`message`, `edit`, `delete`, `presence`, `join`, `leave`, `typing`, `read`,
+ * `error`), `edit()`/`delete()` answered by reply errors instead of closes, a
+ * throttled `typing()`, and an in-band token refresh with the `getToken`
+ * option. Listen with `room.on(type, …)`; `await room.ready` waits for the
+ * room's history.
  *
- * The wire contract (close codes, limits, room-name rules, error types, message
- * shapes) is re-exported from `../contract/mod.js`, which the server uses too.
+ * The wire contract (close codes, limits, room-name rules, error types,
+ * message and event shapes) is re-exported from `../contract/mod.js`, which
+ * the server uses too.
  *
  * The server serves this file at `/client.js` (types at `/client.d.ts`):
  *
@@ -19,9 +25,12 @@
  * import { ChatClient } from "http://localhost:8000/client.js";
  * const chat = new ChatClient({ baseUrl: "http://localhost:8000" });
  * await chat.login("alice", "correct horse");
- * const room = chat.join("lobby", { onMessage: (m) => console.log(m.sender.username, m.text) });
+ * const room = chat.join("lobby", { v2: true });
+ * room.on("message", (m) => console.log(m.seq, m.sender.username, m.text));
+ * room.on("typing", (e) => console.log(`${e.user.username} is typing…`));
  * await room.ready;
- * await room.send("hello");
+ * const sent = await room.send("hello");
+ * await room.edit(sent.seq, "hello, world");
  * ```
  *
  * Its modules import each other as `../client/x.js`, which resolves to the
@@ -30,92 +39,34 @@
  * @module
  */
 export * from "../contract/mod.js";
+export * from "../client/moderation_client.js";
 export * from "../client/types.js";
+export { RestClient } from "../client/rest_client.js";
 export { RoomConnection } from "../client/room_connection.js";
 export { textProblem } from "../client/text_problem.js";
-/** A client of one chat server. */
-export class ChatClient {
+/** A client of one chat server: its REST API and its room sockets. */
+export class ChatClient extends ModerationClient {
   /**
-   * Makes a client of the server at `options.baseUrl` (in a page: the page's origin).
+   * Asks `getToken()` for a fresh token now and keeps it (one call at a time:
+   * rooms that ask together share it). Room connections call it by themselves
+   * before the token's `exp`.
    *
-   * @param {ChatClientOptions} [options]
+   * @returns {Promise<string>}
+   * @throws {TypeError} without a `getToken` option
    */
-  constructor(options?: ChatClientOptions);
-  /** The server's origin. @type {string} */
-  baseUrl: string;
-  /** The token from the last login, sent with every join. @type {string | undefined} */
-  token: string | undefined;
-  /** The logged-in user, when known. @type {User | undefined} */
-  user: User | undefined;
-  /**
-   * Creates an account.
-   *
-   * @param {string} username
-   * @param {string} secret
-   * @returns {Promise<User>}
-   * @throws {ApiError} e.g. `USER_EXISTS`, `BAD_USERNAME`, `BAD_PASSWORD`
-   */
-  signUp(username: string, secret: string): Promise<User>;
-  /**
-   * Logs in and keeps the token for later joins.
-   *
-   * @param {string} username
-   * @param {string} secret
-   * @returns {Promise<LoginResult>}
-   * @throws {ApiError} e.g. `USER_NOT_FOUND`, `PASSWORD_MATCH_FAILED`, `RATE_LIMITED`
-   */
-  login(username: string, secret: string): Promise<LoginResult>;
-  /** Forgets the token: later joins are read-only. */
-  logout(): void;
-  /**
-   * The token's user (`GET /users/me`).
-   *
-   * @returns {Promise<User>}
-   * @throws {ApiError} `INVALID_AUTH_TOKEN` when the token is missing, invalid or expired
-   */
-  me(): Promise<User>;
-  /**
-   * A page of a room's history, oldest first: the page just before `before`, or the latest.
-   *
-   * @param {string} room
-   * @param {{ before?: number, limit?: number }} [page] `limit` is 1 to 100 (server default 50)
-   * @returns {Promise<HistoryPage>}
-   */
-  history(room: string, page?: {
-    before?: number;
-    limit?: number;
-  }): Promise<HistoryPage>;
-  /**
-   * A room's name, last `seq` and how many are online.
-   *
-   * @param {string} room
-   * @returns {Promise<RoomInfo>}
-   */
-  roomInfo(room: string): Promise<RoomInfo>;
-  /**
-   * Who is connected to a room now.
-   *
-   * @param {string} room
-   * @returns {Promise<RoomUsers>}
-   */
-  roomUsers(room: string): Promise<RoomUsers>;
+  refreshToken(): Promise<string>;
   /**
    * Joins a room: with the token when logged in, read-only otherwise.
    *
    * @param {string} room
-   * @param {JoinOptions} [options]
+   * @param {JoinOptions} [options] `v2: true` for protocol v2
    * @returns {RoomConnection}
    */
   join(room: string, options?: JoinOptions): RoomConnection;
   #private;
 }
-import type { User } from "../client/types.js";
-import type { LoginResult } from "../contract/mod.js";
-import type { HistoryPage } from "../contract/mod.js";
-import type { RoomInfo } from "../contract/mod.js";
-import type { RoomUsers } from "../contract/mod.js";
+import type { ModerationClient } from "../client/moderation_client.js";
 import type { JoinOptions } from "../client/types.js";
 import type { RoomConnection } from "../client/room_connection.js";
-import type { ChatClientOptions } from "../client/types.js";
 export { CLOSE_CODES, CLOSE_REASONS, isFatalClose } from "../client/close_policy.js";
-export { ApiError, ClosedError, TimeoutError } from "../client/errors.js";
+export { ApiError, ClosedError, ReplyError, TimeoutError } from "../client/errors.js";

@@ -49,15 +49,34 @@ const FATAL = new Set([
   CLOSE.BAD_MESSAGE.code,
   POLICY_VIOLATION,
   CLOSE.TOO_BIG.code,
+  CLOSE.KICKED.code,
+  CLOSE.BANNED.code,
 ]);
 
 /**
  * Whether a close code ends a connection for good: reconnecting would only
- * repeat it (1003, 1007, 1008 `READ_ONLY`/`RATE_LIMITED`/`TOKEN_EXPIRED`, 1009).
+ * repeat it (1003, 1007, 1008 `READ_ONLY`/`RATE_LIMITED`/`TOKEN_EXPIRED`/
+ * `TOKEN_REVOKED`, 1009, 4001 `KICKED`, 4003 `BANNED`). A connection whose
+ * client has a `getToken` reconnects after `TOKEN_EXPIRED` with a fresh token.
  *
  * @param {number} code
  * @returns {boolean}
  */
 export function isFatalClose(code) {
   return FATAL.has(code);
+}
+
+/**
+ * The wait before reconnect attempt `attempt` (0 first): the ceiling doubles
+ * from `minMs` up to `maxMs`, and half of it is random ("equal jitter"), so
+ * clients that dropped together spread out.
+ *
+ * @param {number} attempt
+ * @param {number} minMs
+ * @param {number} maxMs
+ * @returns {number}
+ */
+export function reconnectDelayMs(attempt, minMs, maxMs) {
+  const ceiling = Math.min(maxMs, minMs * 2 ** attempt);
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
 }

@@ -1,6 +1,7 @@
 /**
  * The errors the client module raises: a failed REST call, a connection that
- * closed, a send that was not acknowledged in time.
+ * closed, a send that was not acknowledged in time, a v2 request the server
+ * refused without closing.
  *
  * @module
  */
@@ -49,4 +50,23 @@ export class TimeoutError extends Error {
    * @param {string} message
    */
   constructor(message: string);
+}
+/**
+ * A v2 request the server refused with an `error` event while keeping the
+ * connection open (blank or over-long text, not allowed, muted, an unknown
+ * target, rate limited, a token of another user).
+ */
+export class ReplyError extends Error {
+  /**
+   * Makes the error of a v2 `error` event.
+   *
+   * @param {string} type The event's `error.type`, e.g. `FORBIDDEN`, `MESSAGE_NOT_FOUND`.
+   * @param {string} message The event's `error.message`: short, human, safe to show.
+   * @param {string} [nonce] The failed frame's nonce, when it had one.
+   */
+  constructor(type: string, message: string, nonce?: string);
+  /** The error type, as in the REST envelope. @type {string} */
+  type: string;
+  /** The failed frame's nonce, when it had one. @type {string | undefined} */
+  nonce: string | undefined;
 }

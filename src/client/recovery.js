@@ -1,16 +1,23 @@
 // @ts-self-types="../client/recovery.d.ts"
 /**
- * Client-side recovery by `seq`: the messages of one room are delivered once
- * each and in order across reconnects. Anything at or below the last `seq`
- * delivered is dropped (a resume's overlap); a message past a gap (more than a
- * resume sends, or a server that skipped one) is held while the gap is filled
- * from the REST history.
+ * Client-side recovery by `seq`: the messages (v1) or logged events (v2) of
+ * one room are delivered once each and in order across reconnects. Anything
+ * at or below the last `seq` delivered is dropped (a resume's overlap). In v1
+ * a message past a gap (more than a resume sends, or a server that skipped
+ * one) is held while the gap is filled from the REST history; in v2 gaps are
+ * expected (a deleted message and its edits are not replayed, their `delete`
+ * is) and events are delivered as they come.
  *
  * @module
  */
 import { MAX_HISTORY_PAGE } from "../contract/mod.js";
 
-/** @import { ChatMessage, HistoryPage } from "../contract/mod.js" */
+/** @import { ChatMessage, HistoryPage, LoggedEvent } from "../contract/mod.js" */
+
+/**
+ * What recovery orders: a v1 message or a v2 logged event.
+ * @typedef {ChatMessage | LoggedEvent} Sequenced
+ */
 
 /**
  * Whether a value from the socket looks like a message (the server's, so the
@@ -26,11 +33,16 @@ export function isMessage(value) {
     typeof m.sender === "object" && m.sender !== null;
 }
 
-/** Puts one room's messages in `seq` order, once each, filling gaps from the history. */
+/**
+ * Puts one room's messages (or logged events) in `seq` order, once each,
+ * filling v1 gaps from the history.
+ */
 export class SeqRecovery {
+  /** @type {boolean} */
+  #fillGaps;
   /** @type {(before: number, limit: number) => Promise<HistoryPage>} */
   #history;
-  /** @type {(message: ChatMessage) => void} */
+  /** @type {(value: Sequenced) => void} */
   #deliver;
   /** @type {() => boolean} */
   #stopped;
@@ -42,10 +54,13 @@ export class SeqRecovery {
    * @param {number | undefined} init.since The `seq` already seen, if any.
    * @param {(before: number, limit: number) => Promise<HistoryPage>} init.history A page of
    *   the room's history before a `seq`, oldest first.
-   * @param {(message: ChatMessage) => void} init.deliver Called once per message, in order.
+   * @param {(value: Sequenced) => void} init.deliver Called once per message (or event), in order.
    * @param {() => boolean} init.stopped True once nothing more should be delivered.
+   * @param {boolean} [init.fillGaps] Hold what follows a gap while it is filled
+   *   from the history (v1, the default); `false` delivers v2 logged events as they come.
    */
   constructor(init) {
+    this.#fillGaps = init.fillGaps ?? true;
     this.#history = init.history;
     this.#deliver = init.deliver;
     this.#stopped = init.stopped;
@@ -66,13 +81,18 @@ export class SeqRecovery {
   }
 
   /**
-   * Takes the values of one server frame.
+   * Takes the values of one server frame: v1 messages, or (with `fillGaps`
+   * off) the logged events of a v2 frame, already checked.
    *
    * @param {unknown[]} values
    * @returns {void}
    */
   receive(values) {
     for (const value of values) {
+      if (!this.#fillGaps) {
+        this.#accept(/** @type {Sequenced} */ (value));
+        continue;
+      }
       if (!isMessage(value)) continue;
       if (this.#held) {
         this.#held.push(value);
@@ -85,7 +105,7 @@ export class SeqRecovery {
     }
   }
 
-  /** @param {ChatMessage} value */
+  /** @param {Sequenced} value */
   #accept(value) {
     if (this.lastSeq !== undefined && value.seq <= this.lastSeq) return;
     this.lastSeq = value.seq;

@@ -1,29 +1,32 @@
 // @ts-self-types="../client/room_connection.d.ts"
 /**
  * A live connection to one room that survives dropped connections: it
- * acknowledges each `send()` by its echoed `nonce`, reconnects with
- * exponential backoff and jitter, and resumes with `?since=` (see
- * `recovery.js`), so nothing is lost or doubled.
+ * acknowledges each request by its echoed `nonce` (`pending_replies.js`),
+ * reconnects with exponential backoff and jitter, and resumes with `?since=`
+ * (`recovery.js`), so nothing is lost or doubled. In v2 it also delivers the
+ * typed events, edits, deletes, sends typing and read frames, and refreshes
+ * its token in band before it expires.
  *
  * @module
  */
-import { ABNORMAL_CLOSURE, CLOSE } from "../contract/mod.js";
-import { isFatalClose } from "../client/close_policy.js";
-import { ClosedError, TimeoutError } from "../client/errors.js";
+import { ABNORMAL_CLOSURE, CLOSE, TYPING_INTERVAL_MS } from "../contract/mod.js";
+import { isFatalClose, reconnectDelayMs } from "../client/close_policy.js";
+import { ClosedError } from "../client/errors.js";
+import { EventRouter } from "../client/event_router.js";
 import { Listeners } from "../client/listeners.js";
+import { PendingReplies } from "../client/pending_replies.js";
+import { ReadyGate } from "../client/ready_gate.js";
 import { SeqRecovery } from "../client/recovery.js";
 import { textProblem } from "../client/text_problem.js";
+import { Throttle } from "../client/throttle.js";
+import { TokenRefresher } from "../client/token_refresher.js";
+import { closeSocket, frameValues, socketUrl, writeFrame } from "../client/wire.js";
 
 /**
- * @import { ChatMessage } from "../contract/mod.js"
- * @import { ConnectionState, ConnectionStatus, RoomConnectionInit, RoomEventMap } from "../client/types.js"
+ * @import { DeleteEvent, EditEvent } from "../contract/mod.js"
+ * @import { ReplyKind } from "../client/pending_replies.js"
+ * @import { ConnectionState, ConnectionStatus, RoomConnectionInit, RoomEventMap, RoomMessage } from "../client/types.js"
  */
-
-/** @returns {string} a random nonce of 32 hex characters */
-function newNonce() {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * A live connection to one room. Made by `ChatClient.join()`; it starts
@@ -35,12 +38,7 @@ export class RoomConnection {
   #init;
   /** @type {WebSocket | undefined} */
   #socket;
-  /**
-   * Sends waiting for their echo, by nonce; `frame` is kept until written to a socket.
-   * @type {Map<string, { resolve: (m: ChatMessage) => void, reject: (e: Error) => void,
-   *   timer: ReturnType<typeof setTimeout>, frame: string | undefined }>}
-   */
-  #pending = new Map();
+  #pending = new PendingReplies();
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   #retryTimer;
   #attempt = 0;
@@ -55,13 +53,13 @@ export class RoomConnection {
   #listeners = new Listeners();
   /** @type {SeqRecovery} */
   #recovery;
-  /** @type {Promise<void> | undefined} */
+  /** @type {ReadyGate} */
   #ready;
-  /** @type {{ resolve: () => void, reject: (error: Error) => void } | undefined} */
-  #settleReady;
-  /** The room's last seq when `ready` was first asked for. @type {number | undefined} */
-  #readyTarget;
-  #askingTarget = false;
+  /** @type {TokenRefresher} */
+  #tokens;
+  /** @type {EventRouter} */
+  #router;
+  #typing = new Throttle(TYPING_INTERVAL_MS);
 
   /**
    * Starts connecting (in a microtask); use `ChatClient.join()` rather than this.
@@ -72,28 +70,53 @@ export class RoomConnection {
     this.#init = init;
     /** The room's name. @type {string} */
     this.room = init.room;
+    /** Whether it speaks protocol v2 (`?v=2`). @type {boolean} */
+    this.v2 = init.options.v2 === true;
     /** True without a token: `send()` would end the connection with 1008 `READ_ONLY`. */
     this.readOnly = !init.token;
+    this.#router = new EventRouter({
+      v2: this.v2,
+      listeners: this.#listeners,
+      pending: this.#pending,
+      userId: init.userId,
+      sequenced: (values) => this.#recovery.receive(values),
+    });
     this.#recovery = new SeqRecovery({
       since: init.options.since,
       history: init.history,
-      deliver: (message) => this.#deliver(message),
+      deliver: (value) => {
+        this.#router.logged(value);
+        this.#ready.progressed();
+      },
       stopped: () => this.#state === "closed",
+      fillGaps: !this.v2,
+    });
+    this.#ready = new ReadyGate({
+      // v1 sees only messages: the newest message's seq, not the log's (an edit may follow it).
+      lastSeq: () =>
+        this.v2
+          ? init.roomInfo().then((info) => info.lastSeq)
+          : init.history(undefined, 1).then((page) => page.messages.at(-1)?.seq ?? 0),
+      position: () => this.#recovery.lastSeq,
+    });
+    this.#tokens = new TokenRefresher({
+      token: init.token,
+      refresh: init.refreshToken,
+      leadMs: init.tokenRefreshLeadMs,
+      send: (token) => this.#write({ type: "auth", token }),
+      failed: (error) => this.#listeners.emit("error", error),
     });
     const { onMessage, onStatus, onError } = init.options;
     if (onMessage) this.#listeners.on("message", onMessage);
     if (onStatus) this.#listeners.on("status", onStatus);
     if (onError) this.#listeners.on("error", onError);
     /**
-     * Settles when the connection ends for good: with the error that ended it,
-     * or `undefined` after `close()`.
+     * Settles when it ends for good: with the error that ended it, or `undefined` after `close()`.
      * @type {Promise<Error | undefined>}
      */
     this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
     // In a microtask, so that callbacks may already refer to this connection.
-    queueMicrotask(() => {
-      if (!this.#userClosed && this.#state !== "closed") this.#connect();
-    });
+    queueMicrotask(() => void this.#connect());
   }
 
   /** The current state. @returns {ConnectionState} */
@@ -101,33 +124,33 @@ export class RoomConnection {
     return this.#state;
   }
 
-  /** The highest `seq` delivered so far (or the `since` joined with). @returns {number | undefined} */
+  /**
+   * The highest `seq` delivered so far (or the `since` joined with): of a
+   * message in v1, of any logged event (message, edit, delete) in v2.
+   *
+   * @returns {number | undefined}
+   */
   get lastSeq() {
     return this.#recovery.lastSeq;
   }
 
   /**
    * Resolves once the connection has joined and delivered the room's history:
-   * every message up to the room's last `seq` at the time `ready` was first
-   * read (asked once with `GET /rooms/:room` after the socket opens). Rejects
-   * with the closing error if the connection ends for good first, `close()`
-   * included.
+   * everything up to the room's last `seq` at the time `ready` was first
+   * read (asked once over REST after the socket opens: the log's last `seq`
+   * in v2, the newest message's in v1). Rejects with the closing error if the
+   * connection ends for good first, `close()` included.
    *
    * @returns {Promise<void>}
    */
   get ready() {
-    if (this.#ready) return this.#ready;
-    this.#ready = new Promise((resolve, reject) => (this.#settleReady = { resolve, reject }));
-    if (this.#state === "closed") this.#rejectReady();
-    else if (this.#state === "open") this.#askReadyTarget();
-    return this.#ready;
+    return this.#ready.promise;
   }
 
   /**
-   * Adds a listener of `message` (each message once, in `seq` order), `status`
-   * (every state change) or `error` (the error that ended the connection for
-   * good). The `onMessage`, `onStatus` and `onError` options are the first
-   * listeners of each.
+   * Adds a listener of one event type (see {@linkcode RoomEventMap}). The
+   * `onMessage`, `onStatus` and `onError` options are the first listeners of
+   * their types.
    *
    * @template {keyof RoomEventMap} K
    * @param {K} type
@@ -152,68 +175,132 @@ export class RoomConnection {
 
   /**
    * Sends a message and resolves with it as delivered, once the server echoes
-   * its nonce. Messages sent while reconnecting are written once the connection
-   * is back.
+   * its nonce. Requests made while reconnecting are written once the
+   * connection is back.
    *
    * @param {string} text
-   * @returns {Promise<ChatMessage>}
+   * @param {{ replyTo?: number }} [options] `replyTo` (v2): the `seq` of the message it answers
+   * @returns {Promise<RoomMessage>}
    * @throws {RangeError} when the server would refuse the text (empty, too long)
+   * @throws {ReplyError} (v2) when the server refuses it, e.g. `FORBIDDEN` when muted
    * @throws {ClosedError | ApiError} when the connection has ended
    * @throws {TimeoutError} when no echo arrives within `sendTimeoutMs`
    */
-  send(text) {
-    if (this.#state === "closed") {
-      return Promise.reject(this.#error ?? this.#closedByClient("Connection is closed"));
-    }
-    const problem = textProblem(text);
-    if (problem) return Promise.reject(new RangeError(problem));
-    const nonce = newNonce();
-    const frame = JSON.stringify({ text, nonce });
-    const timeoutMs = this.#init.options.sendTimeoutMs ?? 10_000;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(nonce);
-        reject(new TimeoutError(`No acknowledgement within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const pending = { resolve, reject, timer, frame: /** @type {string | undefined} */ (frame) };
-      this.#pending.set(nonce, pending);
-      const socket = this.#socket;
-      if (socket && socket.readyState === socket.OPEN) {
-        socket.send(frame);
-        pending.frame = undefined;
-      }
-    });
+  send(text, options = {}) {
+    /** @type {Record<string, unknown>} */
+    const frame = this.v2 ? { type: "message", text } : { text };
+    if (this.v2 && options.replyTo !== undefined) frame.replyTo = options.replyTo;
+    return this.#request("message", frame, textProblem(text));
   }
 
   /**
-   * Closes the connection for good; pending sends (and an unsettled `ready`)
-   * are rejected with a {@linkcode ClosedError}.
+   * Replaces the text of one's own message (v2) and resolves with the `edit`
+   * event once the server has logged it.
+   *
+   * @param {number} seq the message's `seq`
+   * @param {string} text
+   * @returns {Promise<EditEvent>}
+   * @throws {RangeError} for text the server would refuse, or on a v1 connection
+   * @throws {ReplyError} e.g. `FORBIDDEN` (not the author), `MESSAGE_NOT_FOUND`
+   */
+  edit(seq, text) {
+    const problem = this.v2 ? textProblem(text) : "Editing needs a v2 connection";
+    return this.#request("edit", { type: "edit", target: seq, text }, problem);
+  }
+
+  /**
+   * Deletes a message (v2): one's own, or any as the room's owner or
+   * moderator or a server admin. Resolves with the `delete` event.
+   *
+   * @param {number} seq the message's `seq`
+   * @returns {Promise<DeleteEvent>}
+   * @throws {RangeError} on a v1 connection
+   * @throws {ReplyError} e.g. `FORBIDDEN`, `MESSAGE_NOT_FOUND`
+   */
+  delete(seq) {
+    const problem = this.v2 ? undefined : "Deleting needs a v2 connection";
+    return this.#request("delete", { type: "delete", target: seq }, problem);
+  }
+
+  /**
+   * Says the user is typing (v2): call it on every keystroke; a `typing`
+   * frame goes out at most once per `TYPING_INTERVAL_MS` (2 s), and only on an
+   * open, signed-in connection.
+   *
+   * @returns {boolean} whether a frame was sent
+   */
+  typing() {
+    if (!this.v2 || this.readOnly || this.#state !== "open") return false;
+    return this.#typing.take() && this.#write({ type: "typing" });
+  }
+
+  /**
+   * Moves the user's read position in the room to `seq`: a `read` frame on
+   * an open v2 connection, else `PUT /rooms/:room/read`.
+   *
+   * @param {number} seq
+   * @returns {Promise<void>}
+   * @throws {ApiError} when the REST call fails
+   */
+  async markRead(seq) {
+    if (this.readOnly) return;
+    if (this.v2 && this.#write({ type: "read", seq })) return;
+    await this.#init.markRead(seq);
+  }
+
+  /**
+   * Closes the connection for good; pending requests (and an unsettled
+   * `ready`) are rejected with a {@linkcode ClosedError}.
    *
    * @returns {Promise<void>} resolved once the socket has closed
    */
   close() {
     if (this.#state === "closed" && !this.#socket) return Promise.resolve();
     this.#userClosed = true;
-    const socket = this.#socket;
-    const closed = socket && socket.readyState !== socket.CLOSED
-      ? new Promise((resolve) => socket.addEventListener("close", resolve, { once: true }))
-      : Promise.resolve();
-    if (socket && socket.readyState <= socket.OPEN) socket.close(CLOSE.NORMAL.code);
+    const closed = closeSocket(this.#socket, CLOSE.NORMAL.code);
     this.#finish(undefined, { code: CLOSE.NORMAL.code, reason: CLOSE.NORMAL.reason });
-    return closed.then(() => {});
+    return closed;
   }
 
-  /** @param {string} message */
-  #closedByClient(message) {
-    return new ClosedError(CLOSE.NORMAL.code, CLOSE.NORMAL.reason, message);
+  /**
+   * @template T
+   * @param {ReplyKind} kind
+   * @param {Record<string, unknown>} frame
+   * @param {string | undefined} problem why the client refuses it (a `RangeError`)
+   * @returns {Promise<T>}
+   */
+  #request(kind, frame, problem) {
+    if (this.#state === "closed") {
+      const closed = new ClosedError(
+        CLOSE.NORMAL.code,
+        CLOSE.NORMAL.reason,
+        "Connection is closed",
+      );
+      return Promise.reject(this.#error ?? closed);
+    }
+    if (problem) return Promise.reject(new RangeError(problem));
+    const timeoutMs = this.#init.options.sendTimeoutMs ?? 10_000;
+    return this.#pending.add(kind, frame, timeoutMs, this.#socket);
   }
 
-  #connect() {
-    const { url, token, options } = this.#init;
-    const target = new URL(url);
-    if (options.batch) target.searchParams.set("batch", "1");
-    const since = this.#recovery.lastSeq;
-    if (since !== undefined) target.searchParams.set("since", String(since));
+  /** @param {Record<string, unknown>} frame @returns {boolean} whether it was written */
+  #write(frame) {
+    return writeFrame(this.#socket, frame);
+  }
+
+  #stopped() {
+    return this.#userClosed || this.#state === "closed";
+  }
+
+  async #connect() {
+    if (this.#stopped()) return;
+    const token = await this.#tokens.current();
+    if (this.#stopped()) return;
+    const target = socketUrl(this.#init.url, {
+      v2: this.v2,
+      batch: this.#init.options.batch === true,
+      since: this.#recovery.lastSeq,
+    });
     this.#setState({ state: "connecting", attempt: this.#attempt });
     const socket = token
       ? new this.#init.WebSocket(target, [token])
@@ -225,86 +312,44 @@ export class RoomConnection {
       opened = true;
       this.#attempt = 0;
       this.#setState({ state: "open", attempt: 0 });
-      for (const pending of this.#pending.values()) {
-        if (pending.frame === undefined) continue;
-        socket.send(pending.frame);
-        pending.frame = undefined;
-      }
-      if (this.#settleReady) this.#askReadyTarget();
+      this.#pending.writeUnsent(socket);
+      this.#ready.opened();
+      if (this.v2) this.#tokens.schedule();
     });
     socket.addEventListener("message", (event) => {
-      if (this.#socket !== socket || typeof event.data !== "string") return;
-      /** @type {unknown} */
-      let parsed;
-      try {
-        parsed = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      this.#recovery.receive(Array.isArray(parsed) ? parsed : [parsed]);
+      if (this.#socket === socket) this.#router.frame(frameValues(event.data));
     });
-    socket.addEventListener("close", (event) => {
-      if (this.#socket !== socket) return;
-      this.#socket = undefined;
-      if (this.#userClosed || this.#state === "closed") return;
-      // Deno reports a dropped connection as code 0; browsers as 1006.
-      const code = event.code || ABNORMAL_CLOSURE;
-      const reason = event.reason;
-      if (isFatalClose(code)) {
-        return this.#finish(new ClosedError(code, reason), { code, reason });
-      }
-      if (opened) {
-        this.#recovery.resumePoint();
-        return this.#scheduleReconnect(code, reason);
-      }
-      // The handshake failed: browsers do not show the HTTP answer, so ask REST why.
-      this.#init.diagnose().then((error) => {
-        if (this.#userClosed || this.#state === "closed") return;
-        if (error) this.#finish(error, { code, reason });
-        else this.#scheduleReconnect(code, reason);
-      });
+    socket.addEventListener("close", (event) => this.#closed(socket, event, opened));
+  }
+
+  /**
+   * @param {WebSocket} socket
+   * @param {CloseEvent} event
+   * @param {boolean} opened
+   */
+  #closed(socket, event, opened) {
+    if (this.#socket !== socket) return;
+    this.#socket = undefined;
+    this.#tokens.cancel();
+    if (this.#stopped()) return;
+    // Deno reports a dropped connection as code 0; browsers as 1006.
+    const code = event.code || ABNORMAL_CLOSURE;
+    const reason = event.reason;
+    const renewable = reason === CLOSE.TOKEN_EXPIRED.reason && this.#tokens.canRefresh;
+    if (isFatalClose(code) && !renewable) {
+      return this.#finish(new ClosedError(code, reason), { code, reason });
+    }
+    if (renewable) this.#tokens.expired();
+    if (opened) {
+      this.#recovery.resumePoint();
+      return this.#scheduleReconnect(code, reason);
+    }
+    // The handshake failed: browsers do not show the HTTP answer, so ask REST why.
+    this.#init.diagnose().then((error) => {
+      if (this.#stopped()) return;
+      if (error) this.#finish(error, { code, reason });
+      else this.#scheduleReconnect(code, reason);
     });
-  }
-
-  /** @param {ChatMessage} value */
-  #deliver(value) {
-    this.#listeners.emit("message", value);
-    this.#checkReady();
-    if (value.nonce === undefined) return;
-    const pending = this.#pending.get(value.nonce);
-    if (!pending) return;
-    if (this.#init.userId !== undefined && value.sender.id !== this.#init.userId) return;
-    this.#pending.delete(value.nonce);
-    clearTimeout(pending.timer);
-    pending.resolve(value);
-  }
-
-  /** Learns the seq `ready` waits for; a failed ask is repeated on the next open. */
-  #askReadyTarget() {
-    if (this.#readyTarget !== undefined || this.#askingTarget) return;
-    this.#askingTarget = true;
-    this.#init.roomInfo().then(
-      (info) => {
-        this.#readyTarget = info.lastSeq;
-        this.#checkReady();
-      },
-      () => {},
-    ).finally(() => (this.#askingTarget = false));
-  }
-
-  #checkReady() {
-    const target = this.#readyTarget;
-    if (!this.#settleReady || target === undefined || this.#state === "closed") return;
-    if ((this.#recovery.lastSeq ?? 0) < target) return;
-    this.#settleReady.resolve();
-    this.#settleReady = undefined;
-  }
-
-  #rejectReady() {
-    this.#settleReady?.reject(
-      this.#error ?? this.#closedByClient("Connection closed by the client"),
-    );
-    this.#settleReady = undefined;
   }
 
   /**
@@ -313,14 +358,12 @@ export class RoomConnection {
    */
   #scheduleReconnect(code, reason) {
     const { minReconnectDelayMs = 500, maxReconnectDelayMs = 15_000 } = this.#init.options;
-    const ceiling = Math.min(maxReconnectDelayMs, minReconnectDelayMs * 2 ** this.#attempt);
-    // "Equal jitter": half fixed, half random, so clients that dropped together spread out.
-    const delayMs = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    const delayMs = reconnectDelayMs(this.#attempt, minReconnectDelayMs, maxReconnectDelayMs);
     this.#attempt += 1;
     this.#setState({ state: "reconnecting", attempt: this.#attempt, delayMs, code, reason });
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
-      if (!this.#userClosed && this.#state !== "closed") this.#connect();
+      void this.#connect();
     }, delayMs);
   }
 
@@ -333,14 +376,11 @@ export class RoomConnection {
     this.#error = error;
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
     this.#retryTimer = undefined;
+    this.#tokens.cancel();
     const failure = error ??
       new ClosedError(close.code, close.reason, "Connection closed by the client");
-    for (const pending of this.#pending.values()) {
-      clearTimeout(pending.timer);
-      pending.reject(failure);
-    }
-    this.#pending.clear();
-    this.#rejectReady();
+    this.#pending.rejectAll(failure);
+    this.#ready.ended(failure);
     this.#setState({ state: "closed", attempt: this.#attempt, ...close, error });
     if (error) this.#listeners.emit("error", error);
     this.#resolveEnded(error);

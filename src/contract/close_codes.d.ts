@@ -1,7 +1,7 @@
 /**
  * Every WebSocket close the server initiates, with its code and the short
- * reason word sent with it (CONTRACT §3): one table for the server, the client
- * module and the page.
+ * reason word sent with it (CONTRACT §3, and the moderation closes of §6): one
+ * table for the server, the client module and the page.
  *
  * @module
  */
@@ -50,6 +50,16 @@ export const CLOSE: Readonly<{
     readonly code: 1008;
     readonly reason: "TOKEN_EXPIRED";
   }>;
+  /** The token was revoked (a logout, a server ban) while connected. */
+  TOKEN_REVOKED: Readonly<{
+    readonly code: 1008;
+    readonly reason: "TOKEN_REVOKED";
+  }>;
+  /** A v1 client muted in the room sent a message (v2 gets an `error` event instead). */
+  MUTED: Readonly<{
+    readonly code: 1008;
+    readonly reason: "MUTED";
+  }>;
   /** A frame over the frame limit or a text over the text limit. */
   TOO_BIG: Readonly<{
     readonly code: 1009;
@@ -65,6 +75,16 @@ export const CLOSE: Readonly<{
     readonly code: 1013;
     readonly reason: "SLOW_CONSUMER";
   }>;
+  /** Removed from a private room, or disconnected by the server API. */
+  KICKED: Readonly<{
+    readonly code: 4001;
+    readonly reason: "KICKED";
+  }>;
+  /** Banned from the room or from the server. */
+  BANNED: Readonly<{
+    readonly code: 4003;
+    readonly reason: "BANNED";
+  }>;
 }>;
 /**
  * The code a WebSocket reports when the connection dropped without a close
@@ -74,7 +94,8 @@ export const CLOSE: Readonly<{
 export const ABNORMAL_CLOSURE: 1006;
 /**
  * The code every policy close of the table shares (`READ_ONLY`,
- * `RATE_LIMITED`, `TOKEN_EXPIRED`): the reason word tells them apart.
+ * `RATE_LIMITED`, `TOKEN_EXPIRED`, `TOKEN_REVOKED`, `MUTED`): the reason word
+ * tells them apart.
  */
 export const POLICY_VIOLATION: 1008;
 /**

@@ -1,8 +1,8 @@
 // @ts-self-types="./close_codes.d.ts"
 /**
  * Every WebSocket close the server initiates, with its code and the short
- * reason word sent with it (CONTRACT §3): one table for the server, the client
- * module and the page.
+ * reason word sent with it (CONTRACT §3, and the moderation closes of §6): one
+ * table for the server, the client module and the page.
  *
  * @module
  */
@@ -30,12 +30,20 @@ export const CLOSE = Object.freeze({
   RATE_LIMITED: Object.freeze(/** @type {const} */ ({ code: 1008, reason: "RATE_LIMITED" })),
   /** The token's `exp` passed while connected. */
   TOKEN_EXPIRED: Object.freeze(/** @type {const} */ ({ code: 1008, reason: "TOKEN_EXPIRED" })),
+  /** The token was revoked (a logout, a server ban) while connected. */
+  TOKEN_REVOKED: Object.freeze(/** @type {const} */ ({ code: 1008, reason: "TOKEN_REVOKED" })),
+  /** A v1 client muted in the room sent a message (v2 gets an `error` event instead). */
+  MUTED: Object.freeze(/** @type {const} */ ({ code: 1008, reason: "MUTED" })),
   /** A frame over the frame limit or a text over the text limit. */
   TOO_BIG: Object.freeze(/** @type {const} */ ({ code: 1009, reason: "TOO_BIG" })),
   /** The server failed (for a send: the message was not stored). */
   INTERNAL_ERROR: Object.freeze(/** @type {const} */ ({ code: 1011, reason: "INTERNAL_ERROR" })),
   /** The client stopped reading and its unsent frames passed the server's bound. */
   SLOW_CONSUMER: Object.freeze(/** @type {const} */ ({ code: 1013, reason: "SLOW_CONSUMER" })),
+  /** Removed from a private room, or disconnected by the server API. */
+  KICKED: Object.freeze(/** @type {const} */ ({ code: 4001, reason: "KICKED" })),
+  /** Banned from the room or from the server. */
+  BANNED: Object.freeze(/** @type {const} */ ({ code: 4003, reason: "BANNED" })),
 });
 
 /**
@@ -52,7 +60,8 @@ export const ABNORMAL_CLOSURE = 1006;
 
 /**
  * The code every policy close of the table shares (`READ_ONLY`,
- * `RATE_LIMITED`, `TOKEN_EXPIRED`): the reason word tells them apart.
+ * `RATE_LIMITED`, `TOKEN_EXPIRED`, `TOKEN_REVOKED`, `MUTED`): the reason word
+ * tells them apart.
  */
 export const POLICY_VIOLATION = 1008;
 

@@ -1,6 +1,6 @@
 /**
  * Every `error.type` the server can answer in its envelope (CONTRACT §1–§3,
- * and the room errors of §7 the store throws), with the HTTP statuses it comes
+ * and the room and moderation errors of §7), with the HTTP statuses it comes
  * with. All but `USER_NOT_FOUND` have one fixed status.
  * `tests/contract/error_types_test.ts` holds the list against the server's
  * source in both directions: a new error type must be added here.
@@ -42,6 +42,10 @@ export const ERROR_TYPES: Readonly<{
   }>;
   /** 400: a room name the rules refuse. */
   BAD_ROOM_NAME: Readonly<{
+    statuses: readonly [400];
+  }>;
+  /** 400: a message text that is blank, too long or malformed (a REST edit, a v2 `error` event). */
+  BAD_TEXT: Readonly<{
     statuses: readonly [400];
   }>;
   /** 400: a WebSocket handshake that is not version 13 with a well-formed key. */
@@ -100,8 +104,28 @@ export const ERROR_TYPES: Readonly<{
   STORE_UNAVAILABLE: Readonly<{
     statuses: readonly [503];
   }>;
+  /** 401: the server API's `X-API-Key` is missing or wrong. */
+  INVALID_API_KEY: Readonly<{
+    statuses: readonly [401];
+  }>;
   /** 403: the user may not do that in this room. */
   FORBIDDEN: Readonly<{
+    statuses: readonly [403];
+  }>;
+  /** 403: the room is private and the user is not a member. */
+  NOT_A_MEMBER: Readonly<{
+    statuses: readonly [403];
+  }>;
+  /** 403: the user is banned from the room. */
+  BANNED: Readonly<{
+    statuses: readonly [403];
+  }>;
+  /** 403: the user is muted in the room: it may read but not send. */
+  MUTED: Readonly<{
+    statuses: readonly [403];
+  }>;
+  /** 403: the user is banned from the server (login, and every token of it). */
+  USER_BANNED: Readonly<{
     statuses: readonly [403];
   }>;
   /** 404: no room has that name. */

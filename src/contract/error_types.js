@@ -1,7 +1,7 @@
 // @ts-self-types="./error_types.d.ts"
 /**
  * Every `error.type` the server can answer in its envelope (CONTRACT §1–§3,
- * and the room errors of §7 the store throws), with the HTTP statuses it comes
+ * and the room and moderation errors of §7), with the HTTP statuses it comes
  * with. All but `USER_NOT_FOUND` have one fixed status.
  * `tests/contract/error_types_test.ts` holds the list against the server's
  * source in both directions: a new error type must be added here.
@@ -33,6 +33,8 @@ export const ERROR_TYPES = Object.freeze({
   BAD_PASSWORD: row(400),
   /** 400: a room name the rules refuse. */
   BAD_ROOM_NAME: row(400),
+  /** 400: a message text that is blank, too long or malformed (a REST edit, a v2 `error` event). */
+  BAD_TEXT: row(400),
   /** 400: a WebSocket handshake that is not version 13 with a well-formed key. */
   BAD_HANDSHAKE: row(400),
   /** 400 on login (the seed's choice); 404 when a user is looked up by id or token. */
@@ -61,9 +63,19 @@ export const ERROR_TYPES = Object.freeze({
   SHUTTING_DOWN: row(503),
   /** 503: the store cannot be reached. */
   STORE_UNAVAILABLE: row(503),
-  // Rooms and moderation (CONTRACT §7), as the store already throws them.
+  // Rooms and moderation (CONTRACT §7).
+  /** 401: the server API's `X-API-Key` is missing or wrong. */
+  INVALID_API_KEY: row(401),
   /** 403: the user may not do that in this room. */
   FORBIDDEN: row(403),
+  /** 403: the room is private and the user is not a member. */
+  NOT_A_MEMBER: row(403),
+  /** 403: the user is banned from the room. */
+  BANNED: row(403),
+  /** 403: the user is muted in the room: it may read but not send. */
+  MUTED: row(403),
+  /** 403: the user is banned from the server (login, and every token of it). */
+  USER_BANNED: row(403),
   /** 404: no room has that name. */
   ROOM_NOT_FOUND: row(404),
   /** 404: no message of the room has that seq. */

@@ -100,11 +100,19 @@ export async function buildOpenApiDocument(served: Hono<AppEnv>): Promise<OpenAp
       tags: [
         { name: "users", description: "Sign-up, login and users" },
         { name: "rooms", description: "History, room info, presence and the socket join" },
+        { name: "moderation", description: "Bans and mutes of rooms" },
+        {
+          name: "admin",
+          description: "Server admins (ADMIN_USERNAMES) and the server API (X-API-Key)",
+        },
         { name: "operations", description: "Health and metrics" },
         { name: "meta", description: "This document" },
       ],
       components: {
-        securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+          apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
+        },
         schemas: await extraSchemas([ErrorEnvelope, ClientFrame]),
       },
     },

@@ -9,17 +9,23 @@
 import type { Hub } from "./hub.ts";
 import type { StreamEvent } from "./room_stream.ts";
 import type { Seat } from "./seat.ts";
+import { type EventWire, plainWire, type ProtocolVersion } from "./wire.ts";
 
 /** Gathers each room's events of a turn and writes them to its batching members. */
 export class Batcher<E extends StreamEvent> {
   readonly #hub: Hub<Seat<E>>;
+  readonly #wire: EventWire<E>;
   #buffers = new Map<string, E[]>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #sent = 0;
 
-  /** @param hub where the rooms' batching members are */
-  constructor(hub: Hub<Seat<E>>) {
+  /**
+   * @param hub where the rooms' batching members are
+   * @param wire what each protocol version sees of the events
+   */
+  constructor(hub: Hub<Seat<E>>, wire: EventWire<E> = plainWire<E>()) {
     this.#hub = hub;
+    this.#wire = wire;
   }
 
   /** Events written to members (each event once per member). */
@@ -65,15 +71,24 @@ export class Batcher<E extends StreamEvent> {
   #write(room: string, events: E[]): void {
     const first = events[0]!.seq;
     const last = events[events.length - 1]!.seq;
-    let frame: string | undefined;
+    const wire = this.#wire;
+    // By version: the events it is sent, and their frame once encoded.
+    const shown: (E[] | undefined)[] = [];
+    const frames: (string | undefined)[] = [];
+    const shownTo = (version: ProtocolVersion) =>
+      shown[version] ??= events.filter((event) => wire.visible(event, version));
     this.#hub.forEach(room, (seat) => {
       if (!seat.batch || seat.queue !== undefined || seat.upTo >= last) return;
+      const version = seat.version;
+      const visible = shownTo(version);
       if (seat.upTo < first) {
-        seat.send(frame ??= JSON.stringify(events));
-        this.#sent += events.length;
+        if (visible.length === 0) return;
+        seat.send(frames[version] ??= wire.encode(visible, version));
+        this.#sent += visible.length;
       } else {
-        const rest = events.filter((event) => event.seq > seat.upTo);
-        seat.send(JSON.stringify(rest));
+        const rest = visible.filter((event) => event.seq > seat.upTo);
+        if (rest.length === 0) return;
+        seat.send(wire.encode(rest, version));
         this.#sent += rest.length;
       }
     });

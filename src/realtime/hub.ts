@@ -7,6 +7,7 @@
  * @module
  */
 import type { PublicUser } from "../model.ts";
+import type { ProtocolVersion } from "./wire.ts";
 
 /** One connected socket as the hub sees it. */
 export interface Member {
@@ -14,6 +15,10 @@ export interface Member {
   readonly user: PublicUser | undefined;
   /** Accepts frames holding several messages (`?batch=1`). */
   readonly batch: boolean;
+  /** The protocol it speaks; 1 when absent. */
+  readonly version?: ProtocolVersion;
+  /** Names the socket across nodes (a `read` signal skips the socket that sent it). */
+  readonly socketId?: string;
   /**
    * Writes one text frame.
    *

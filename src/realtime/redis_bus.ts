@@ -1,7 +1,10 @@
 /**
  * A bus over Redis pub/sub: it reaches every process connected to the same
- * Redis. Each room is one channel, subscribed while this node has local
- * subscribers in it.
+ * Redis. Each room is two channels, each subscribed while this node has local
+ * subscribers of it: `<prefix><room>` for logged events and
+ * `<prefix><room>/signals` for ephemeral signals (a room name has no `/`, so
+ * the two never meet). Signals are sent at most once: one whose `PUBLISH`
+ * cannot be sent is dropped.
  *
  * Delivery is at least once and may run out of order or miss events across an
  * outage; each room's stream (`room_stream.ts`) puts events back into `seq`
@@ -16,10 +19,14 @@
  * @module
  */
 import type { Logger } from "../log.ts";
-import type { ChatMessage } from "../model.ts";
+import type { LoggedEvent } from "../model.ts";
 import type { RedisClient } from "../redis/connection.ts";
 import type { Bus } from "./bus.ts";
+import { isSignal, type Signal } from "./signal.ts";
 import { type RoomEvent, Subscriptions } from "./subscriptions.ts";
+
+/** What follows a room's name in the name of its signal channel. */
+const SIGNALS_SUFFIX = "/signals";
 
 /** Options for {@linkcode createRedisBus}. */
 export interface RedisBusOptions {
@@ -37,9 +44,17 @@ export interface RedisBusOptions {
 }
 
 /** A bus over Redis pub/sub. */
-export interface RedisBus<E extends RoomEvent = ChatMessage> extends Bus<E> {
+export interface RedisBus<E extends RoomEvent = LoggedEvent> extends Bus<E> {
   /** Resolves once every `SUBSCRIBE` and `UNSUBSCRIBE` sent so far has been answered. */
   settled(): Promise<void>;
+}
+
+/** The payload after `<node id> ` when it is not this node's own; `undefined` to skip it. */
+function foreignPayload(raw: string, nodeId: string): string | undefined {
+  const space = raw.indexOf(" ");
+  // A node skips its own events without parsing them.
+  if (space < 0 || raw.slice(0, space) === nodeId) return undefined;
+  return raw.slice(space + 1);
 }
 
 /** Whether a parsed payload has the shape every bus event has. */
@@ -50,7 +65,7 @@ function isRoomEvent(value: unknown, room: string): boolean {
 }
 
 /** Creates a bus over Redis pub/sub. */
-export function createRedisBus<E extends RoomEvent = ChatMessage>(
+export function createRedisBus<E extends RoomEvent = LoggedEvent>(
   options: RedisBusOptions,
 ): RedisBus<E> {
   const { publisher, subscriber, logger } = options;
@@ -64,14 +79,13 @@ export function createRedisBus<E extends RoomEvent = ChatMessage>(
 
   /** One listener for every room channel: `<node id> <event JSON>`. */
   const listener = (raw: string, channel: string) => {
-    const space = raw.indexOf(" ");
-    // A node skips its own events without parsing them.
-    if (space < 0 || raw.slice(0, space) === nodeId) return;
+    const payload = foreignPayload(raw, nodeId);
+    if (payload === undefined) return;
     const room = channel.slice(prefix.length);
     if (!subscriptions.has(room)) return;
     let event: unknown;
     try {
-      event = JSON.parse(raw.slice(space + 1));
+      event = JSON.parse(payload);
     } catch (error) {
       logger.warn("Ignoring a malformed event on a room channel", { room, error });
       return;
@@ -81,6 +95,26 @@ export function createRedisBus<E extends RoomEvent = ChatMessage>(
       return;
     }
     subscriptions.dispatch(event as E);
+  };
+
+  /** One listener for every signal channel: `<node id> <signal JSON>`. */
+  const signalListener = (raw: string, channel: string) => {
+    const payload = foreignPayload(raw, nodeId);
+    if (payload === undefined) return;
+    const room = channel.slice(prefix.length, -SIGNALS_SUFFIX.length);
+    if (!signals.has(room)) return;
+    let signal: unknown;
+    try {
+      signal = JSON.parse(payload);
+    } catch (error) {
+      logger.warn("Ignoring a malformed signal on a room's signal channel", { room, error });
+      return;
+    }
+    if (!isSignal(signal, room)) {
+      logger.warn("Ignoring a signal of another shape on a room's signal channel", { room });
+      return;
+    }
+    signals.dispatch(signal);
   };
 
   /** Keeps a (un)subscription in flight for {@linkcode RedisBus.settled}. */
@@ -100,6 +134,15 @@ export function createRedisBus<E extends RoomEvent = ChatMessage>(
     },
     onLast: (room) => {
       if (!closed) track(false, room, subscriber.unsubscribe(prefix + room, listener));
+    },
+  });
+  const signalChannel = (room: string) => prefix + room + SIGNALS_SUFFIX;
+  const signals = new Subscriptions<Signal>({
+    onFirst: (room) => {
+      if (!closed) track(true, room, subscriber.subscribe(signalChannel(room), signalListener));
+    },
+    onLast: (room) => {
+      if (!closed) track(false, room, subscriber.unsubscribe(signalChannel(room), signalListener));
     },
   });
 
@@ -142,6 +185,15 @@ export function createRedisBus<E extends RoomEvent = ChatMessage>(
 
     subscribe: (room, handler) => subscriptions.add(room, handler),
 
+    signal(signal) {
+      signals.dispatch(signal);
+      if (closed || !publisher.isReady) return;
+      publisher.publish(signalChannel(signal.room), `${nodeId} ${JSON.stringify(signal)}`)
+        .catch((error: unknown) => logger.debug("Cannot publish a signal; dropped", { error }));
+    },
+
+    subscribeSignals: (room, handler) => signals.add(room, handler),
+
     settled: async () => {
       await Promise.all([...inFlight]);
     },
@@ -151,9 +203,13 @@ export function createRedisBus<E extends RoomEvent = ChatMessage>(
       for (const room of subscriptions.rooms()) {
         track(false, room, subscriber.unsubscribe(prefix + room, listener));
       }
+      for (const room of signals.rooms()) {
+        track(false, room, subscriber.unsubscribe(signalChannel(room), signalListener));
+      }
       closed = true;
       publisher.off("ready", onPublisherReady);
       subscriptions.clear();
+      signals.clear();
       retained = [];
     },
   };

@@ -8,15 +8,19 @@
  * seam. An emptied room stays followed for a while, so a quick rejoin finds it
  * ready.
  *
+ * Members speak protocol v1 or v2; an {@linkcode EventWire} says what each
+ * version sees of an event and encodes it once per version per delivery.
+ *
  * @module
  */
 import type { ChatMessage } from "../model.ts";
 import { Batcher } from "./batcher.ts";
 import type { Bus } from "./bus.ts";
 import type { Hub, Member } from "./hub.ts";
-import { type Backlog, type EventLog, RoomStream, type StreamEvent } from "./room_stream.ts";
+import { type EventLog, RoomStream, type StreamEvent } from "./room_stream.ts";
 import { Seat } from "./seat.ts";
 import type { RoomEvent } from "./subscriptions.ts";
+import { type EventWire, type History, plainWire, type ProtocolVersion } from "./wire.ts";
 
 /** How a member joins. */
 export interface JoinOptions {
@@ -40,6 +44,8 @@ export interface RoomsOptions<E extends StreamEvent & RoomEvent> {
   readonly hub: Hub<Seat<E>>;
   readonly bus: Bus<E>;
   readonly log: EventLog<E>;
+  /** What each protocol version sees of the events; default the same frames for all. */
+  readonly wire?: EventWire<E>;
   /** Reports failures that have no caller to throw to. */
   readonly onError?: (error: unknown) => void;
   /** Told of each event once, as it is delivered in order (for latency metrics). */
@@ -75,13 +81,15 @@ export class Rooms<E extends StreamEvent & RoomEvent = ChatMessage> implements R
   readonly #options: RoomsOptions<E>;
   readonly #hub: Hub<Seat<E>>;
   readonly #batcher: Batcher<E>;
+  readonly #wire: EventWire<E>;
   readonly #lingerMs: number;
   #sent = 0;
 
   constructor(options: RoomsOptions<E>) {
     this.#options = options;
     this.#hub = options.hub;
-    this.#batcher = new Batcher(options.hub);
+    this.#wire = options.wire ?? plainWire<E>();
+    this.#batcher = new Batcher(options.hub, this.#wire);
     this.#lingerMs = options.lingerMs ?? 30_000;
   }
 
@@ -110,10 +118,18 @@ export class Rooms<E extends StreamEvent & RoomEvent = ChatMessage> implements R
     try {
       for (let attempt = 1;; attempt++) {
         const backlog = await entry.stream.backlog(options.since);
+        const history = backlog.epoch === entry.stream.epoch
+          ? await this.#wire.history({
+            room: name,
+            version: seat.version,
+            since: options.since,
+            backlog,
+          })
+          : undefined;
         // Removed meanwhile (clear()): send nothing.
         if (!this.#hub.has(name, seat)) return leave;
-        if (backlog.epoch === entry.stream.epoch) {
-          this.#seat(entry, seat, backlog);
+        if (history && backlog.epoch === entry.stream.epoch) {
+          this.#seat(entry, seat, history);
           return leave;
         }
         if (attempt === JOIN_ATTEMPTS) {
@@ -133,22 +149,22 @@ export class Rooms<E extends StreamEvent & RoomEvent = ChatMessage> implements R
     this.#batcher.clear();
   }
 
-  /** Sends a joined member its backlog and the events held meanwhile, and makes it live. */
-  #seat(entry: RoomEntry<E>, seat: Seat<E>, backlog: Backlog<E>): void {
+  /** Sends a joined member its history and the events held meanwhile, and makes it live. */
+  #seat(entry: RoomEntry<E>, seat: Seat<E>, history: History<E>): void {
     entry.joining.delete(seat);
     const held = seat.queue ?? [];
     seat.queue = undefined;
-    const tail = held.filter((event) => event.seq > backlog.upTo);
-    seat.upTo = tail.length > 0 ? tail[tail.length - 1]!.seq : backlog.upTo;
-    const { events } = backlog;
-    this.#sent += events.length + tail.length;
+    const tail = held.filter((event) => event.seq > history.upTo);
+    seat.upTo = tail.length > 0 ? tail[tail.length - 1]!.seq : history.upTo;
+    const wire = this.#wire;
+    const version = seat.version;
+    const events = history.events.concat(tail).filter((event) => wire.visible(event, version));
+    this.#sent += events.length;
     if (seat.batch) {
-      const all = events.concat(tail);
-      if (all.length > 0) seat.send(JSON.stringify(all), true);
+      if (events.length > 0) seat.send(wire.encode(events, version), true);
       return;
     }
-    for (const event of events) seat.send(JSON.stringify([event]), true);
-    for (const event of tail) seat.send(JSON.stringify([event]), true);
+    for (const event of events) seat.send(wire.encode([event], version), true);
   }
 
   #open(name: string): RoomEntry<E> {
@@ -186,18 +202,25 @@ export class Rooms<E extends StreamEvent & RoomEvent = ChatMessage> implements R
     return entry;
   }
 
-  /** Writes one event, in order, to the room's members; encoded once for all of them. */
+  /** Writes one event, in order, to the room's members; encoded once per protocol version. */
   #deliver(entry: RoomEntry<E>, event: E): void {
     for (const seat of entry.joining) seat.queue!.push(event);
     const name = entry.name;
     const batching = this.#hub.batchCount(name);
     if (this.#hub.count(name) > batching) {
       const seq = event.seq;
-      this.#sent += this.#hub.broadcast(
-        name,
-        JSON.stringify([event]),
-        (seat) => !seat.batch && seat.queue === undefined && seq > seat.upTo,
-      );
+      const wire = this.#wire;
+      // By version; "" when the version is not sent the event.
+      const frames: (string | undefined)[] = [];
+      const frameFor = (version: ProtocolVersion) =>
+        frames[version] ??= wire.visible(event, version) ? wire.encode([event], version) : "";
+      this.#hub.forEach(name, (seat) => {
+        if (seat.batch || seat.queue !== undefined || seq <= seat.upTo) return;
+        const frame = frameFor(seat.version);
+        if (frame === "") return;
+        seat.send(frame);
+        this.#sent++;
+      });
     }
     this.#options.onDelivered?.(event);
     if (batching > 0) this.#batcher.add(name, event);

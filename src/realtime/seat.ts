@@ -7,11 +7,14 @@
 import type { ChatMessage } from "../model.ts";
 import type { Member } from "./hub.ts";
 import type { StreamEvent } from "./room_stream.ts";
+import type { ProtocolVersion } from "./wire.ts";
 
 /** A member of a room with its position in the room's stream. */
 export class Seat<E extends StreamEvent = ChatMessage> implements Member {
   readonly user: Member["user"];
   readonly batch: boolean;
+  readonly version: ProtocolVersion;
+  readonly socketId: string | undefined;
   /**
    * The highest `seq` its join sent (history, resume and the events held
    * meanwhile): a live event at or below it is not sent again. Events arrive
@@ -25,6 +28,13 @@ export class Seat<E extends StreamEvent = ChatMessage> implements Member {
   constructor(readonly member: Member) {
     this.user = member.user;
     this.batch = member.batch;
+    this.version = member.version ?? 1;
+    this.socketId = member.socketId;
+  }
+
+  /** Whether its join has been sent and it receives the live stream. */
+  get live(): boolean {
+    return this.queue === undefined;
   }
 
   /** Writes one frame to the member. */

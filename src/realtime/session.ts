@@ -1,21 +1,31 @@
 /**
- * One WebSocket connection in one room: joins the hub when the socket opens,
- * turns each inbound frame into a stored, published message (or a close), and
- * enforces the per-connection limits.
+ * One WebSocket connection in one room: joins the hub (and the room's
+ * signals) when the socket opens, turns each inbound frame into an action of
+ * the message service (or a close), and enforces the per-connection limits.
+ *
+ * A v1 socket sends messages only and is closed on any bad frame. A v2 socket
+ * (`?v=2`) sends every frame of CONTRACT §6; a request that fails but leaves
+ * the connection sound is answered with an `error` event, and it receives
+ * the room's `presence` right after its history.
  *
  * @module
  */
-import { StoreUnavailableError } from "../errors.ts";
+import { closeOfRefusal } from "../auth/permissions.ts";
+import type { TokenClaims } from "../auth/tokens.ts";
+import type { RoomActions } from "../chat/room_actions.ts";
+import { type AppError, StoreUnavailableError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import type { PublicUser } from "../model.ts";
-import type { Store } from "../store/store.ts";
 import { TokenBucket } from "../token_bucket.ts";
-import type { Bus } from "./bus.ts";
 import { CLOSE, type CloseReason } from "../contract/mod.js";
+import { errorEvent, isReplyError, nonceOf, runCommand } from "./commands.ts";
 import type { Member } from "./hub.ts";
-import { parseClientFrame } from "./protocol.ts";
+import { parseClientFrame, parseClientFrameV2 } from "./protocol.ts";
 import type { RoomJoiner } from "./rooms.ts";
+import type { SessionRegistry } from "./session_registry.ts";
+import type { Signals } from "./signals.ts";
+import type { ProtocolVersion } from "./wire.ts";
 
 /** How long a closing session waits for the client's in-flight frames to stop. */
 const QUIET_MS = 10;
@@ -34,14 +44,20 @@ export interface SessionInfo {
   readonly tokenExp: number | undefined;
   readonly since: number | undefined;
   readonly batch: boolean;
+  /** The protocol the socket speaks (`?v=2`); 1 when absent. */
+  readonly version?: ProtocolVersion;
 }
 
 /** Shared dependencies of every session. */
 export interface SessionDeps {
   /** Where the socket joins its room. */
   readonly rooms: RoomJoiner;
-  readonly bus: Bus;
-  readonly store: Pick<Store, "appendMessage">;
+  /** The room's ephemeral side: join and leave, typing, reads, the presence snapshot. */
+  readonly signals: Pick<Signals, "enter" | "typing" | "snapshot">;
+  /** Posts, edits, deletes and reads: permission check, store, bus. */
+  readonly actions: RoomActions;
+  /** Verifies the token of a v2 `auth` frame. */
+  readonly verifyToken: (token: string) => Promise<TokenClaims>;
   readonly logger: Logger;
   readonly now: () => number;
   readonly newId: () => string;
@@ -51,6 +67,8 @@ export interface SessionDeps {
   readonly maxBufferedBytes: number;
   /** Counts what sessions do. */
   readonly metrics: Metrics;
+  /** This isolate's sessions: quieted on shutdown, anonymous ones shed under memory pressure. */
+  readonly registry?: SessionRegistry;
 }
 
 /** Handles one connection until it closes; returns a function that ends it with a close reason. */
@@ -60,7 +78,11 @@ export function runSession(
   deps: SessionDeps,
 ): (close: CloseReason) => void {
   let leave: (() => void) | undefined;
+  let exitSignals: (() => void) | undefined;
   let closed = false;
+  const version = info.version ?? 1;
+  const socketId = crypto.randomUUID();
+  let tokenExp = info.tokenExp;
   let expiryTimer: ReturnType<typeof setTimeout> | undefined;
   let chain: Promise<void> = Promise.resolve();
   let storeFailed = false;
@@ -102,6 +124,22 @@ export function runSession(
     expiryTimer = undefined;
     leave?.();
     leave = undefined;
+    exitSignals?.();
+    exitSignals = undefined;
+  };
+
+  /**
+   * Closes the socket when the token's `exp` passes. Re-armed at most every
+   * minute: Deno keeps a cleared timer's memory until its original due time,
+   * and a day-long timer per socket would pile up.
+   */
+  const armExpiry = () => {
+    if (expiryTimer !== undefined) clearTimeout(expiryTimer);
+    expiryTimer = undefined;
+    if (tokenExp === undefined || closed) return;
+    const left = tokenExp * 1000 - deps.now();
+    if (left <= 0) return end(CLOSE.TOKEN_EXPIRED);
+    expiryTimer = setTimeout(armExpiry, Math.min(left, 60_000));
   };
 
   /** An outage of the store is expected operation (warn); anything else is a bug (error). */
@@ -117,9 +155,12 @@ export function runSession(
   const member: Member = {
     user: info.user,
     batch: info.batch,
+    version,
+    socketId,
     send(frame, backlog) {
       // The hub sends only after the socket opened; `closed` follows its close event.
-      if (closed) return;
+      // Once shutdown began nothing more is written, so the close frame is next.
+      if (closed || deps.registry?.quiet) return;
       socket.send(frame);
       deps.metrics.framesOut.value++;
       // At most 3 UTF-8 bytes per UTF-16 unit.
@@ -137,24 +178,14 @@ export function runSession(
 
   socket.addEventListener("open", () => {
     if (closed) return;
-    if (info.tokenExp !== undefined) {
-      const ms = info.tokenExp * 1000 - deps.now();
-      if (ms <= 0) return end(CLOSE.TOKEN_EXPIRED);
-      // Re-armed at most every minute: Deno keeps a cleared timer's memory until its
-      // original due time, and a day-long timer per socket would pile up.
-      const arm = (delay: number) => {
-        expiryTimer = setTimeout(() => {
-          const left = info.tokenExp! * 1000 - deps.now();
-          if (left <= 0) end(CLOSE.TOKEN_EXPIRED);
-          else arm(left);
-        }, Math.min(delay, 60_000));
-      };
-      arm(ms);
-    }
+    armExpiry();
+    if (closed) return;
+    exitSignals = deps.signals.enter(info.room, info.user);
     deps.rooms.join(info.room, member, { since: info.since }).then(
       (dispose) => {
-        if (closed) dispose();
-        else leave = dispose;
+        if (closed) return dispose();
+        leave = dispose;
+        if (version === 2) sendPresence();
       },
       (error) => {
         logFailure("Cannot join room", error);
@@ -163,10 +194,67 @@ export function runSession(
     );
   });
 
+  /** The room's `presence`, right after the history. */
+  const sendPresence = () => {
+    deps.signals.snapshot(info.room).then(
+      (presence) => member.send(JSON.stringify([presence])),
+      (error) => logFailure("Cannot read a room's presence", error),
+    );
+  };
+
+  /** Answers a v2 request that failed with an `error` event; the socket stays open. */
+  const reply = (error: { type: string; message: string }, nonce: string | undefined) => {
+    member.send(errorEvent(error, nonce));
+  };
+
+  /** A v2 socket's frame: a command, run in order with the socket's others, or a close. */
+  const onFrameV2 = (data: unknown, user: PublicUser) => {
+    const frame = parseClientFrameV2(data);
+    if (frame.kind === "reject") return end(frame.close);
+    // Typing costs nothing to store and is throttled by the signals.
+    if (frame.kind === "typing") return deps.signals.typing(info.room, user);
+    bucket ??= new TokenBucket(deps.rateLimitBurst, deps.rateLimitPerSec, deps.now);
+    const nonce = nonceOf(frame);
+    if (!bucket.take()) {
+      const message = "Cannot take the request: too many on this socket, slow down";
+      return reply({ type: "RATE_LIMITED", message }, nonce);
+    }
+    const context = {
+      room: info.room,
+      user,
+      socketId,
+      actions: deps.actions,
+      verifyToken: deps.verifyToken,
+      refreshExpiry: (exp: number) => {
+        tokenExp = exp;
+        armExpiry();
+      },
+    };
+    chain = chain.then(async () => {
+      // As in v1: after the server failed a request nothing later is done.
+      if (storeFailed) return;
+      const started = performance.now();
+      try {
+        await runCommand(frame, context);
+        if (frame.kind === "send") {
+          deps.metrics.messagesIn.value++;
+          deps.metrics.storeAppend.observe({}, (performance.now() - started) / 1000);
+        }
+      } catch (error) {
+        if (isReplyError(error)) return reply(error, nonce);
+        storeFailed = true;
+        logFailure("Cannot complete a request", error);
+        end(CLOSE.INTERNAL_ERROR);
+      }
+    });
+  };
+
   socket.addEventListener("message", (event: MessageEvent) => {
     lastFrameAt = performance.now();
-    if (closed) return;
+    // Once shutdown began frames are not taken: not stored, not acknowledged.
+    if (closed || deps.registry?.quiet) return;
     if (!info.user) return end(CLOSE.READ_ONLY);
+    if (version === 2) return onFrameV2(event.data, info.user);
     const frame = parseClientFrame(event.data);
     if (frame.kind === "reject") return end(frame.close);
     bucket ??= new TokenBucket(deps.rateLimitBurst, deps.rateLimitPerSec, deps.now);
@@ -179,29 +267,46 @@ export function runSession(
       if (storeFailed) return;
       try {
         const started = performance.now();
-        const stored = await deps.store.appendMessage({
-          id: deps.newId(),
+        await deps.actions.post({
           room: info.room,
-          sender,
+          user: sender,
           text: frame.text,
           nonce: frame.nonce,
-          createdAtMs: deps.now(),
         });
         deps.metrics.messagesIn.value++;
         deps.metrics.storeAppend.observe({}, (performance.now() - started) / 1000);
-        deps.bus.publish(stored);
       } catch (error) {
         storeFailed = true;
+        // A v1 client has no error event: a refused post (the permission
+        // hook's 4xx) closes with 1008 and the error's type as the reason.
+        if (isReplyError(error)) return end(refusedClose(error));
         logFailure("Cannot store message", error);
         end(CLOSE.INTERNAL_ERROR);
       }
     });
   });
 
+  const unregister = deps.registry?.add({
+    anonymous: !info.user,
+    unsent: () => socket.readyState === WebSocket.OPEN ? socket.bufferedAmount : 0,
+    settled: () => chain,
+    end,
+  });
+
   socket.addEventListener("close", () => {
     closed = true;
     cleanup();
+    // Kept until its last store settled, so shutdown waits for it.
+    if (unregister) chain.then(unregister);
   });
 
   return end;
+}
+
+/**
+ * The close of a v1 socket whose post was refused: the permission table's
+ * close for its refusal (4001, 4003, 1008 `MUTED`), else 1008 and the error's type.
+ */
+function refusedClose(error: AppError): CloseReason {
+  return closeOfRefusal(error) ?? { code: 1008, reason: error.type };
 }

@@ -1,6 +1,8 @@
 /**
- * The chat page: sign up, log in, join a room, read its history, chat live,
- * see who is online. Built on the client module; every piece of user text
+ * The chat page: sign up, log in, pick a room from the list (unread counts
+ * from the server's read state) or create one, read its history, chat live
+ * over protocol v2 (edits, deletes, typing, presence), moderate, and open
+ * direct messages. Built on the client module; every piece of user text
  * reaches the page through `textContent`, never as HTML.
  *
  * Type-checked from its JSDoc with the DOM library: `src/web/deno.json` sets
@@ -9,45 +11,105 @@
  *
  * @module
  */
-import {
-  ApiError,
-  ChatClient,
-  ClosedError,
-  textProblem,
-  TimeoutError,
-} from "../client/chat_client.js";
+import { ApiError, ChatClient, ClosedError, ReplyError } from "../client/chat_client.js";
 import { ABNORMAL_CLOSURE, CLOSE, roomNameProblem } from "../contract/mod.js";
-import { API_ERROR_TEXT, composerState, describeClose, describeError } from "../web/describe.js";
+import { forgetLogin, renderAccount, wireAccount } from "../web/account.js";
+import { Composer } from "../web/composer.js";
+import { API_ERROR_TEXT, describeClose, describeError } from "../web/describe.js";
 import { ui } from "../web/elements.js";
-import { insertionPoint, messageItem, pendingItem } from "../web/message_items.js";
-import { restoreLogin, saveLogin } from "../web/saved_login.js";
+import { MessageLog } from "../web/message_log.js";
+import { wireOlderHistory } from "../web/older_history.js";
+import { OnlineList } from "../web/online_list.js";
+import { KnownUsers, wireCreateRoom, wireMemberForm } from "../web/room_forms.js";
+import { RoomList } from "../web/room_list.js";
+import { restoreLogin } from "../web/saved_login.js";
+import { TypingIndicator } from "../web/typing_indicator.js";
 
 /**
- * @import { ChatMessage } from "../contract/mod.js"
+ * @import { PublicUser } from "../contract/mod.js"
  * @import { ConnectionStatus, RoomConnection } from "../client/chat_client.js"
  */
 
-const USERS_POLL_MS = 5000;
-const PAGE_SIZE = 50;
+/** How often the room list's unread counts are refreshed while the page is visible. */
+const ROOMS_REFRESH_MS = 30_000;
 
 const client = new ChatClient({ baseUrl: location.origin });
 
-/** The page's state besides the DOM. */
+/** The page's state besides the DOM and its components. */
 const state = {
   /** @type {RoomConnection | undefined} */
   connection: undefined,
   /** @type {string | undefined} */
   room: undefined,
-  /** Rendered messages by seq. @type {Map<number, HTMLLIElement>} */
-  rendered: new Map(),
-  /** @type {number | undefined} */
-  oldestSeq: undefined,
-  /** @type {number | undefined} */
-  newestSeq: undefined,
-  /** @type {ReturnType<typeof setInterval> | undefined} */
-  usersTimer: undefined,
-  loadingOlder: false,
+  /** The read position of the open room, as the server keeps it. */
+  lastRead: 0,
+  /** Whether the open room's history is shown (and its divider placed): reading may count. */
+  settled: false,
+  /** Direct-message rooms opened here, with the other person's name. @type {Map<string, string>} */
+  directWith: new Map(),
 };
+
+const known = new KnownUsers(ui.knownUsers);
+const rooms = new RoomList(client, ui);
+const composer = new Composer(ui, () => state.connection);
+const typing = new TypingIndicator(ui.typing);
+
+/** Whether the user may moderate the open room. */
+function moderator() {
+  const role = state.room === undefined ? undefined : rooms.role(state.room);
+  return role === "owner" || role === "moderator";
+}
+
+const log = new MessageLog(ui.messages, {
+  me: () => client.user?.id,
+  canEdit: () => Boolean(state.connection && !state.connection.readOnly),
+  moderator,
+  edit: (seq, text) => requireConnection().edit(seq, text),
+  remove: (seq) => requireConnection().delete(seq),
+});
+
+const online = new OnlineList({
+  list: ui.onlineUsers,
+  anonymous: ui.onlineAnonymous,
+  status: ui.memberStatus,
+}, {
+  context: () => ({
+    me: client.user?.id,
+    moderator: moderator(),
+    privateRoom: state.room !== undefined && rooms.isPrivate(state.room),
+  }),
+  dm: async (user) => {
+    const room = await client.openDm(user.id);
+    state.directWith.set(room.name, user.username);
+    openRoom(room.name);
+  },
+  mute: (user) => client.mute(requireRoom(), user.id),
+  unmute: (user) => client.unmute(requireRoom(), user.id),
+  ban: (user) => client.ban(requireRoom(), user.id),
+  remove: (user) => client.removeMember(requireRoom(), user.id),
+});
+
+function requireConnection() {
+  if (!state.connection) throw new Error("No room is open");
+  return state.connection;
+}
+
+function requireRoom() {
+  if (!state.room) throw new Error("No room is open");
+  return state.room;
+}
+
+/**
+ * What went wrong, as a sentence: a private room read without a login says so.
+ *
+ * @param {unknown} error
+ */
+function explain(error) {
+  if (!client.token && error instanceof ApiError && error.type === "INVALID_AUTH_TOKEN") {
+    return "This room is private: log in as one of its members to read it.";
+  }
+  return describeError(error);
+}
 
 /** @param {string} text */
 function showError(text) {
@@ -69,80 +131,35 @@ function setStatus(text, warn = false) {
   ui.status.classList.toggle("warn", warn);
 }
 
-function renderComposer() {
-  const { enabled, hint } = composerState(state.connection);
-  ui.message.disabled = !enabled;
-  ui.send.disabled = !enabled;
-  ui.composerHint.textContent = hint;
+/** @param {string} room */
+function roomLabel(room) {
+  const other = state.directWith.get(room) ?? rooms.directWith(room);
+  return other ? `Direct messages with ${other}` : `Room “${room}”`;
 }
 
-function renderAccount() {
-  const user = client.user;
-  ui.loginForm.hidden = Boolean(user);
-  ui.signedIn.hidden = !user;
-  ui.me.textContent = user ? user.username : "";
-  renderComposer();
+/** Shows what the user may do in the open room. */
+function renderRoomTools() {
+  const privateRoom = state.room !== undefined && rooms.isPrivate(state.room);
+  ui.members.hidden = !(privateRoom && moderator() && !state.directWith.has(state.room ?? ""));
+  log.refreshActions();
+  composer.render();
 }
 
-/**
- * Renders one message, once, in seq order.
- *
- * @param {ChatMessage} message
- */
-function renderMessage(message) {
-  if (message.room !== state.room || state.rendered.has(message.seq)) return;
-  const nearBottom =
-    ui.messages.scrollHeight - ui.messages.scrollTop - ui.messages.clientHeight < 40;
-  const item = messageItem(message, client.user?.id === message.sender.id);
-  const before = insertionPoint(ui.messages, message.seq, state.newestSeq);
-  if (before) ui.messages.insertBefore(item, before);
-  else {
-    // New messages go above pending sends, which stay at the bottom.
-    const firstPending = ui.messages.querySelector("li.pending");
-    ui.messages.insertBefore(item, firstPending);
-  }
-  state.rendered.set(message.seq, item);
-  if (state.oldestSeq === undefined || message.seq < state.oldestSeq) state.oldestSeq = message.seq;
-  if (state.newestSeq === undefined || message.seq > state.newestSeq) state.newestSeq = message.seq;
-  ui.loadOlder.hidden = state.oldestSeq <= 1;
-  if (nearBottom && !before) ui.messages.scrollTop = ui.messages.scrollHeight;
-}
-
-/**
- * Shows a message being sent until the server confirms it.
- *
- * @param {string} text
- */
-function sendMessage(text) {
+/** Moves the read position to the newest message once it has been seen. */
+function markSeen() {
   const connection = state.connection;
-  if (!connection) return;
-  const { item, meta, label } = pendingItem(text);
-  ui.messages.append(item);
-  ui.messages.scrollTop = ui.messages.scrollHeight;
-
-  connection.send(text).then(
-    () => item.remove(),
-    (error) => {
-      item.classList.add("failed");
-      label.textContent = `Not sent: ${describeError(error)}`;
-      if (error instanceof TimeoutError && state.connection === connection) {
-        const retry = document.createElement("button");
-        retry.type = "button";
-        retry.className = "secondary";
-        retry.textContent = "Send again";
-        retry.addEventListener("click", () => {
-          item.remove();
-          sendMessage(text);
-        });
-        meta.append(retry);
-      }
-    },
-  );
+  const newest = connection?.lastSeq;
+  if (!connection || !state.settled || connection.readOnly || newest === undefined) return;
+  if (newest <= state.lastRead || document.visibilityState !== "visible") return;
+  if (!log.nearBottom()) return;
+  state.lastRead = newest;
+  rooms.read(connection.room, newest);
+  connection.markRead(newest).catch(() => {});
 }
 
-/** @param {RoomConnection} connection */
-function describeStatus(connection) {
-  return connection.readOnly ? " (read-only)" : "";
+/** @param {PublicUser} user */
+function seen(user) {
+  known.add(user);
 }
 
 /**
@@ -157,8 +174,7 @@ function onStatus(connection, status) {
       setStatus(status.attempt > 0 ? `Reconnecting to ${room}…` : `Connecting to ${room}…`);
       break;
     case "open":
-      setStatus(`Connected to ${room}${describeStatus(connection)}.`);
-      void refreshUsers();
+      setStatus(`Connected to ${room}${connection.readOnly ? " (read-only)" : ""}.`);
       break;
     case "reconnecting": {
       const why = describeClose(status.code ?? ABNORMAL_CLOSURE, status.reason ?? "");
@@ -168,12 +184,13 @@ function onStatus(connection, status) {
     }
     case "closed":
       if (status.error) {
-        setStatus(`Disconnected from ${room}. ${describeError(status.error)}`, true);
+        setStatus(`Disconnected from ${room}. ${explain(status.error)}`, true);
       } else setStatus(`Left ${room}.`);
-      stopUsersPolling();
+      online.clear();
+      typing.clear();
       break;
   }
-  renderComposer();
+  composer.render();
 }
 
 /**
@@ -182,47 +199,16 @@ function onStatus(connection, status) {
  */
 function onConnectionError(connection, error) {
   if (state.connection !== connection) return;
-  showError(describeError(error));
+  if (error instanceof ReplyError) return composer.showError(describeError(error));
+  showError(explain(error));
   const loginGone = (error instanceof ApiError && error.type === "INVALID_AUTH_TOKEN") ||
-    (error instanceof ClosedError && error.reason === CLOSE.TOKEN_EXPIRED.reason);
-  if (loginGone) {
-    client.logout();
-    saveLogin(client);
-    renderAccount();
-  }
-}
-
-async function refreshUsers() {
-  const room = state.room;
-  if (!room) return;
-  try {
-    const { users, anonymous } = await client.roomUsers(room);
-    if (state.room !== room) return;
-    const items = users.map((user) => {
-      const item = document.createElement("li");
-      item.textContent = user.username;
-      if (client.user && user.id === client.user.id) item.textContent += " (you)";
-      return item;
-    });
-    ui.onlineUsers.replaceChildren(...items);
-    ui.onlineAnonymous.textContent = anonymous === 0
-      ? ""
-      : `${anonymous} anonymous reader${anonymous === 1 ? "" : "s"}`;
-    if (users.length === 0 && anonymous === 0) ui.onlineAnonymous.textContent = "Nobody yet.";
-  } catch (error) {
-    if (state.room === room) {
-      ui.onlineAnonymous.textContent = `Cannot load: ${describeError(error)}`;
-    }
-  }
-}
-
-function stopUsersPolling() {
-  if (state.usersTimer !== undefined) clearInterval(state.usersTimer);
-  state.usersTimer = undefined;
+    (error instanceof ClosedError &&
+      (error.reason === CLOSE.TOKEN_EXPIRED.reason || error.reason === CLOSE.TOKEN_REVOKED.reason));
+  if (loginGone) forgetLogin(client, accountHooks);
 }
 
 /**
- * Joins a room (again). Rejoining the same room resumes after the last message shown.
+ * Joins a room (again). Rejoining the same room resumes after the last event shown.
  *
  * @param {string} room
  */
@@ -230,85 +216,112 @@ function joinRoom(room) {
   const same = state.room === room;
   const since = same ? state.connection?.lastSeq : undefined;
   void state.connection?.close();
-  stopUsersPolling();
+  online.clear();
+  typing.clear();
   if (!same) {
-    state.rendered.clear();
-    state.oldestSeq = undefined;
-    state.newestSeq = undefined;
-    ui.messages.replaceChildren();
-    ui.onlineUsers.replaceChildren();
-    ui.onlineAnonymous.textContent = "";
+    log.clear();
     ui.loadOlder.hidden = true;
   }
   state.room = room;
-  ui.roomTitle.textContent = `Room “${room}”`;
+  state.lastRead = 0;
+  state.settled = false;
+  ui.roomTitle.textContent = roomLabel(room);
+  rooms.setCurrent(room);
   /** @type {RoomConnection} */
   const connection = client.join(room, {
+    v2: true,
     batch: true,
     since,
-    onMessage: renderMessage,
     onStatus: (status) => onStatus(connection, status),
     onError: (error) => onConnectionError(connection, error),
   });
   state.connection = connection;
-  state.usersTimer = setInterval(() => void refreshUsers(), USERS_POLL_MS);
-  renderComposer();
+  const mine = () => state.connection === connection;
+  connection.on("message", (message) => {
+    if (!mine()) return;
+    seen(message.sender);
+    typing.stopped(message.sender.id);
+    log.render(message);
+    ui.loadOlder.hidden = (log.oldestSeq ?? 1) <= 1;
+    markSeen();
+  });
+  connection.on("edit", (edit) => {
+    if (mine()) log.edit(edit);
+  });
+  connection.on("delete", (deletion) => {
+    if (mine()) log.remove(deletion);
+  });
+  connection.on("presence", (event) => {
+    if (!mine()) return;
+    event.users.forEach(seen);
+    online.presence(event);
+  });
+  connection.on("join", (event) => {
+    if (!mine()) return;
+    seen(event.user);
+    online.join(event);
+  });
+  connection.on("leave", (event) => {
+    if (!mine()) return;
+    online.leave(event);
+    typing.stopped(event.user.id);
+  });
+  connection.on("typing", (event) => {
+    if (mine()) typing.typing(event.user);
+  });
+  connection.on("read", (event) => {
+    if (!mine() || event.seq <= state.lastRead) return;
+    state.lastRead = event.seq;
+    rooms.read(room, event.seq);
+  });
+  const lastRead = rooms.lastRead(room).catch(() => 0);
+  connection.ready.then(async () => {
+    const position = await lastRead;
+    if (!mine()) return;
+    state.lastRead = Math.max(state.lastRead, position);
+    ui.roomTitle.textContent = roomLabel(room);
+    renderRoomTools();
+    if (!same && !log.showDivider(state.lastRead)) log.scrollToEnd();
+    state.settled = true;
+    markSeen();
+  }, () => {});
+  composer.render();
   if (location.hash !== `#${encodeURIComponent(room)}`) {
     history.replaceState(null, "", `#${encodeURIComponent(room)}`);
   }
 }
 
-async function loadOlder() {
-  const room = state.room;
-  if (!room || state.oldestSeq === undefined || state.loadingOlder) return;
-  state.loadingOlder = true;
-  ui.loadOlder.disabled = true;
-  try {
-    const page = await client.history(room, { before: state.oldestSeq, limit: PAGE_SIZE });
-    if (state.room !== room) return;
-    const anchor = ui.messages.scrollHeight - ui.messages.scrollTop;
-    for (const message of page.messages) renderMessage(message);
-    ui.messages.scrollTop = ui.messages.scrollHeight - anchor;
-    ui.loadOlder.hidden = !page.hasMore;
-    clearError();
-  } catch (error) {
-    showError(`Cannot load older messages. ${describeError(error)}`);
-  } finally {
-    state.loadingOlder = false;
-    ui.loadOlder.disabled = false;
-  }
+/**
+ * Opens a room the user picked or made.
+ *
+ * @param {string} room
+ */
+function openRoom(room) {
+  clearError();
+  composer.clearError();
+  ui.room.value = room;
+  joinRoom(room);
+  ui.message.focus();
 }
 
-ui.loginForm.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const submitter = /** @type {SubmitEvent} */ (event).submitter;
-  const action = submitter instanceof HTMLButtonElement ? submitter.value : "login";
-  const username = ui.username.value;
-  const secret = ui.secret.value;
-  const buttons = ui.loginForm.querySelectorAll("button");
-  for (const button of buttons) button.disabled = true;
-  try {
-    if (action === "signup") await client.signUp(username, secret);
-    await client.login(username, secret);
-    ui.secret.value = "";
-    clearError();
-    saveLogin(client);
-    renderAccount();
-    if (state.room) joinRoom(state.room);
-  } catch (error) {
-    showError(describeError(error));
-  } finally {
-    for (const button of buttons) button.disabled = false;
-  }
-});
+/** @type {import("../web/account.js").AccountHooks} */
+const accountHooks = {
+  changed: (rejoin) => {
+    renderAccount(client, ui);
+    void rooms.refresh().then(renderRoomTools);
+    if (rejoin && state.room) joinRoom(state.room);
+    composer.render();
+  },
+  showError,
+  clearError,
+};
 
-ui.logout.addEventListener("click", () => {
-  client.logout();
-  saveLogin(client);
-  renderAccount();
-  if (state.room) joinRoom(state.room);
-  ui.username.focus();
+wireAccount(client, ui, accountHooks);
+wireCreateRoom(client, ui, (room) => {
+  void rooms.refresh();
+  openRoom(room);
 });
+wireMemberForm(client, ui, known, () => state.room);
 
 ui.roomForm.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -318,52 +331,54 @@ ui.roomForm.addEventListener("submit", (event) => {
     ui.room.focus();
     return;
   }
-  clearError();
-  joinRoom(room);
+  openRoom(room);
 });
 
-ui.composer.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const text = ui.message.value;
-  const problem = textProblem(text);
-  if (problem) {
-    showError(`${problem}.`);
-    return;
+wireOlderHistory({
+  client,
+  ui,
+  log,
+  room: () => state.room,
+  report: (text) => (text ? showError(text) : clearError()),
+});
+ui.messages.addEventListener("scroll", markSeen, { passive: true });
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "visible") return;
+  markSeen();
+  void rooms.refresh();
+});
+setInterval(() => {
+  if (document.visibilityState === "visible") void rooms.refresh();
+}, ROOMS_REFRESH_MS);
+
+/** The room named in the address (`#lobby`), if any. */
+function roomFromHash() {
+  try {
+    return decodeURIComponent(location.hash.slice(1));
+  } catch {
+    return ""; // A malformed hash is ignored.
   }
-  clearError();
-  ui.message.value = "";
-  sendMessage(text);
-  ui.message.focus();
-});
+}
 
-ui.message.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-    event.preventDefault();
-    ui.composer.requestSubmit();
-  }
+addEventListener("hashchange", () => {
+  const room = roomFromHash();
+  if (room && room !== state.room && roomNameProblem(room) === undefined) openRoom(room);
 });
-
-ui.loadOlder.addEventListener("click", () => void loadOlder());
 
 restoreLogin(client);
-renderAccount();
+renderAccount(client, ui);
+if (matchMedia("(min-width: 701px)").matches) ui.roomsPanel.open = true;
 if (client.token) {
-  // A stored login may have expired since.
+  // A stored login may have expired, or been revoked, since.
   client.me().catch((error) => {
     if (error instanceof ApiError && error.status === 401) {
-      client.logout();
-      saveLogin(client);
-      renderAccount();
-      showError("Your earlier login has expired. Log in again.");
+      forgetLogin(client, accountHooks);
+      showError("Your earlier login has ended. Log in again.");
     }
   });
 }
-let fromHash = "";
-try {
-  fromHash = decodeURIComponent(location.hash.slice(1));
-} catch {
-  // A malformed hash is ignored.
-}
+void rooms.refresh().then(renderRoomTools);
+const fromHash = roomFromHash();
 if (fromHash) {
   ui.room.value = fromHash;
   joinRoom(fromHash);

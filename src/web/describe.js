@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ApiError, ClosedError, TimeoutError } from "../client/chat_client.js";
+import { ApiError, ClosedError, ReplyError, TimeoutError } from "../client/chat_client.js";
 import {
   ABNORMAL_CLOSURE,
   CLOSE,
@@ -33,6 +33,9 @@ export const API_ERROR_TEXT = Object.freeze(
     INVALID_AUTH_TOKEN: "Your login is no longer valid: log in again",
     BAD_ROOM_NAME:
       `Room names are 1 to ${MAX_ROOM_NAME_CHARS} characters, with no spaces and no “/”`,
+    BAD_TEXT: `Messages are 1 to ${
+      MAX_TEXT_CHARS.toLocaleString("en-US")
+    } characters and not only spaces`,
     BAD_QUERY: "The server refused the request's parameters",
     NOT_FOUND: "The server does not know that address",
     METHOD_NOT_ALLOWED: "The server does not allow that request",
@@ -43,6 +46,11 @@ export const API_ERROR_TEXT = Object.freeze(
     SHUTTING_DOWN: "The server is restarting: try again in a moment",
     STORE_UNAVAILABLE: "The server cannot reach its storage right now: try again soon",
     FORBIDDEN: "You are not allowed to do that in this room",
+    INVALID_API_KEY: "The server refused the API key",
+    NOT_A_MEMBER: "That room is private: only its members can read and join it",
+    BANNED: "You are banned from this room",
+    MUTED: "You are muted in this room: you can read, but not send",
+    USER_BANNED: "This account is banned from the server",
     ROOM_NOT_FOUND: "No room has that name",
     MESSAGE_NOT_FOUND: "That message is no longer in the room",
     ROOM_EXISTS: "A room of that name already exists",
@@ -55,16 +63,16 @@ export const API_ERROR_TEXT = Object.freeze(
 const DETAILED_TYPES = new Set(["BAD_USERNAME", "BAD_PASSWORD", "BAD_ROOM_NAME", "BAD_QUERY"]);
 
 /**
- * A person-readable sentence for an API error.
+ * A person-readable sentence for an API error or a v2 reply error.
  *
- * @param {ApiError} error
+ * @param {{ type: string, message: string, retryAfter?: number }} error
  * @returns {string}
  */
 function describeApiError(error) {
   const text = Object.hasOwn(API_ERROR_TEXT, error.type)
     ? API_ERROR_TEXT[/** @type {keyof typeof API_ERROR_TEXT} */ (error.type)]
     : undefined;
-  if (!text) return error.message || `The request failed (${error.type})`;
+  if (!text) return error.message ? `${error.message}.` : `The request failed (${error.type}).`;
   let out = text;
   if (DETAILED_TYPES.has(error.type) && error.message) out += ` (${error.message})`;
   if (error.retryAfter) out += ` (about ${Math.ceil(error.retryAfter)} s)`;
@@ -84,6 +92,12 @@ const CLOSE_TEXT = Object.freeze(
     RATE_LIMITED:
       "You sent messages faster than the server allows, so it closed the connection. Wait a few seconds, then join again.",
     TOKEN_EXPIRED: "Your login expired. Log in again to keep chatting.",
+    TOKEN_REVOKED:
+      "You were logged out (on this device or everywhere). Log in again to keep chatting.",
+    MUTED:
+      "You are muted in this room, so the server closed the connection when this page sent a message.",
+    KICKED: "You were removed from this room.",
+    BANNED: "You are banned from this room.",
     TOO_BIG: `That message was too big for the server (at most ${
       MAX_TEXT_CHARS.toLocaleString("en-US")
     } characters).`,
@@ -118,7 +132,7 @@ export function describeClose(code, reason) {
  * @returns {string}
  */
 export function describeError(error) {
-  if (error instanceof ApiError) return describeApiError(error);
+  if (error instanceof ApiError || error instanceof ReplyError) return describeApiError(error);
   if (error instanceof ClosedError) return describeClose(error.code, error.reason);
   if (error instanceof TimeoutError) {
     return "The server did not confirm this message in time; it may not have been delivered.";

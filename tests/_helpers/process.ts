@@ -31,8 +31,11 @@ export interface ServerProcess extends AsyncDisposable {
 
 /** How to start a server process. */
 export interface SpawnOptions {
-  /** `main` (deno run src/main.ts), `parallel` (the `start:parallel` launcher) or a bundle path. */
-  mode?: "main" | "parallel" | { bundle: string };
+  /**
+   * `main` (deno run src/main.ts), `parallel` (the `start:parallel` launcher), a
+   * bundle path, or a task of deno.json run by `deno task` (`start`, `dev`, `start:parallel`).
+   */
+  mode?: "main" | "parallel" | { bundle: string } | { task: string };
   env?: Record<string, string>;
   port?: number;
   /** The CA to trust when `env` sets `TLS_CERT` and `TLS_KEY`: the URLs are then `https:`/`wss:`. */
@@ -51,6 +54,8 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
   else if (mode === "parallel") {
     // The `start:parallel` task's launcher, which runs `deno serve --parallel`.
     args = ["run", "--allow-run", "--allow-env", "--allow-read", `${ROOT}src/serve_parallel.ts`];
+  } else if ("task" in mode) {
+    args = ["task", "--quiet", "--config", `${ROOT}deno.json`, mode.task];
   } else args = ["run", "-A", mode.bundle];
   const child = new Deno.Command(Deno.execPath(), {
     args,
@@ -66,7 +71,9 @@ export async function spawnServer(options: SpawnOptions = {}): Promise<ServerPro
       SIGNUP_RATE_LIMIT: "0",
       DENO_NO_UPDATE_CHECK: "1",
       // `deno serve --parallel` starts one isolate per core: two, even on one core.
-      ...(mode === "parallel" ? { DENO_JOBS: "2" } : {}),
+      ...(mode === "parallel" || (typeof mode === "object" && "task" in mode)
+        ? { DENO_JOBS: "2" }
+        : {}),
       ...options.env,
     },
     stdin: "null",

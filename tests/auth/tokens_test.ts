@@ -47,23 +47,49 @@ async function assertRefused(tokens: TokenService, token: string, what: string) 
   }, what);
 }
 
-Deno.test("sign() writes sub, name, iat, exp and iss under HS256", async () => {
+Deno.test("sign() writes sub, name, iat, exp, iss and a jti under HS256", async () => {
   const token = await service().sign(alice);
   assert.deepEqual(decodeProtectedHeader(token), { alg: "HS256", typ: "JWT" });
   const iat = Math.floor(T0 / 1000);
-  assert.deepEqual(decodeJwt(token), {
+  const { jti, ...rest } = decodeJwt(token);
+  assert.deepEqual(rest, {
     sub: "12",
     name: "Alice",
     iss: ISSUER,
     iat,
     exp: iat + TTL,
   });
+  // The issue time in milliseconds, base 36, then 16 random characters.
+  assert.equal(jti, `${T0.toString(36)}.${jti!.split(".")[1]}`);
+  assert.match(jti!, /^[0-9a-z]+\.[A-Za-z0-9_-]{16}$/);
+  assert.notEqual(decodeJwt(await service().sign(alice)).jti, jti, "a fresh jti per token");
 });
 
-Deno.test("verify() returns the user and expiry of a token sign() made", async () => {
+Deno.test("verify() returns the user, expiry, jti and issue time of a token sign() made", async () => {
   const tokens = service();
-  const claims = await tokens.verify(await tokens.sign(alice));
-  assert.deepEqual(claims, { user: alice, exp: Math.floor(T0 / 1000) + TTL });
+  const token = await tokens.sign(alice);
+  const claims = await tokens.verify(token);
+  assert.deepEqual(claims, {
+    user: alice,
+    exp: Math.floor(T0 / 1000) + TTL,
+    userId: alice.id,
+    issuedAtMs: T0,
+    jti: decodeJwt(token).jti,
+  });
+});
+
+Deno.test("verify() takes the issue time from iat for a token without a usable jti", async () => {
+  const iat = Math.floor(T0 / 1000);
+  const plain = await service().verify(await signed(validClaims()));
+  assert.equal(plain.jti, undefined);
+  assert.equal(plain.issuedAtMs, iat * 1000);
+  // A jti whose time disagrees with iat is kept as an id, but its time is not believed.
+  const odd = await service().verify(
+    await signed(validClaims({ jti: "zzzzzzz.AAAAAAAAAAAAAAAA" })),
+  );
+  assert.equal(odd.jti, "zzzzzzz.AAAAAAAAAAAAAAAA");
+  assert.equal(odd.issuedAtMs, iat * 1000);
+  await assertRefused(service(), await signed(validClaims({ jti: 12 })), "jti not a string");
 });
 
 Deno.test("verify() accepts a token of the same key and issuer from another instance", async () => {

@@ -1,5 +1,6 @@
 /**
- * Runs the browser scenarios (`chat_page_scenarios.ts`) in headless Chromium.
+ * Runs the browser scenarios (`*_page_scenarios.ts` beside this file) in
+ * headless Chromium.
  *
  * Playwright under Deno needs `--allow-all` (it probes `/proc` when loaded),
  * which the project's test task does not grant, so the scenarios run in a
@@ -9,9 +10,9 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { CHROMIUM } from "./_chromium.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const SCENARIOS = new URL("./chat_page_scenarios.ts", import.meta.url);
+const HERE = new URL("./", import.meta.url);
 
 function chromiumInstalled(): boolean {
   try {
@@ -19,6 +20,19 @@ function chromiumInstalled(): boolean {
   } catch {
     return false;
   }
+}
+
+/** The scenario files, and how many tests they hold (each `Deno.test({` is one). */
+function scenarios(): { paths: string[]; tests: number } {
+  const paths: string[] = [];
+  let tests = 0;
+  for (const entry of Deno.readDirSync(HERE)) {
+    if (!entry.isFile || !entry.name.endsWith("_page_scenarios.ts")) continue;
+    const path = new URL(entry.name, HERE).pathname;
+    paths.push(path);
+    tests += Deno.readTextFileSync(path).split("\nDeno.test({").length - 1;
+  }
+  return { paths: paths.sort(), tests };
 }
 
 const installed = chromiumInstalled();
@@ -34,8 +48,10 @@ Deno.test({
   ignore: !installed && !inCi,
   async fn() {
     assert.ok(installed, `${CHROMIUM} is missing: install Debian's chromium package`);
+    const { paths, tests } = scenarios();
+    assert.ok(paths.length >= 3 && tests >= 6, `found ${paths.length} files, ${tests} tests`);
     const child = await new Deno.Command(Deno.execPath(), {
-      args: ["test", "-A", "--no-check", SCENARIOS.pathname],
+      args: ["test", "-A", "--no-check", ...paths],
       env: { NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",
@@ -46,6 +62,6 @@ Deno.test({
     const report = output.split("\n").map((line) => `  | ${line}`).join("\n");
     if (!child.success) console.log(report);
     assert.ok(child.success, "the browser scenarios failed (their output is above)");
-    assert.match(output, /ok \| 2 passed \| 0 failed/);
+    assert.match(output, new RegExp(`ok \\| ${tests} passed \\| 0 failed`));
   },
 });

@@ -1,89 +1,34 @@
 /**
  * The chat page in headless Chromium (Debian's `chromium`, driven by
  * `playwright-core`): two people sign up and chat, one of them through a proxy
- * whose connections are cut, and an anonymous reader follows along read-only.
+ * whose connections are cut, an anonymous reader follows along read-only, and
+ * older history loads on request.
  *
  * Playwright needs `--allow-all` under Deno, so `chat_browser_test.ts` runs
- * this file as `deno test -A` in a child process (and skips it, or fails under
- * `CI=true`, when Chromium is missing). Run it alone with
+ * the scenario files as `deno test -A` in a child process (and skips them, or
+ * fails under `CI=true`, when Chromium is missing). Run one alone with
  * `deno test -A tests/browser/chat_page_scenarios.ts`.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { type Browser, chromium, type Page } from "playwright-core";
 import { ChatClient } from "../../src/client/chat_client.js";
 import { startServer } from "../_helpers/server.ts";
 import { startTcpProxy } from "../client/tcp_proxy.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const SCREENSHOT_DIR = new URL("../../test-output/", import.meta.url);
-
-/** Lifts the rate limit so the test can seed history quickly. */
-const FAST = { RATE_LIMIT_BURST: "10000", RATE_LIMIT_PER_SEC: "10000" };
-
-async function launch(): Promise<Browser> {
-  // Playwright gives every launch a fresh temporary --user-data-dir of its own.
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
-
-/** Records page errors and console errors (CSP violations show up there). */
-function watchErrors(page: Page, name: string): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(`${name}: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() !== "error") return;
-    const text = message.text();
-    // The dropped connection and the refused reconnects are expected.
-    if (/WebSocket|ERR_CONNECTION|ERR_EMPTY_RESPONSE|Failed to load resource/.test(text)) return;
-    errors.push(`${name}: ${text}`);
-  });
-  return errors;
-}
-
-async function signUp(page: Page, username: string): Promise<void> {
-  await page.getByLabel("Username", { exact: true }).fill(username);
-  await page.getByLabel("Password", { exact: true }).fill("correct horse");
-  await page.getByRole("button", { name: "Sign up" }).click();
-  await page.locator("#me").filter({ hasText: username }).waitFor({ timeout: 10_000 });
-}
-
-async function join(page: Page, room: string, readOnly = false): Promise<void> {
-  await page.getByLabel("Room", { exact: true }).fill(room);
-  await page.getByLabel("Room", { exact: true }).press("Enter");
-  const connected = `Connected to “${room}”${readOnly ? " (read-only)" : ""}.`;
-  await page.getByRole("status").filter({ hasText: connected }).waitFor({ timeout: 10_000 });
-}
-
-async function say(page: Page, text: string): Promise<void> {
-  await page.getByLabel("Message", { exact: true }).fill(text);
-  await page.getByLabel("Message", { exact: true }).press("Enter");
-}
-
-async function waitForMessage(page: Page, text: string): Promise<void> {
-  await page.getByRole("log").locator("li[data-seq]").filter({ hasText: text }).first()
-    .waitFor({ timeout: 15_000 });
-}
-
-/** The seqs of the rendered messages, top to bottom. */
-function renderedSeqs(page: Page): Promise<number[]> {
-  return page.locator("#messages li[data-seq]").evaluateAll((items) =>
-    items.map((item) => Number(item.getAttribute("data-seq")))
-  );
-}
+import {
+  desktop,
+  FAST,
+  join,
+  launch,
+  phone,
+  renderedSeqs,
+  say,
+  screenshot,
+  signUp,
+  waitForMessage,
+  waitForOnline,
+  watchErrors,
+} from "./_page.ts";
 
 Deno.test({
   name: "two people chat in the page, one reconnects after a cut, and a reader follows read-only",
@@ -95,14 +40,9 @@ Deno.test({
     const browser = await launch();
     const errors: string[] = [];
     try {
-      const alice = await (await browser.newContext({ viewport: { width: 1100, height: 820 } }))
-        .newPage();
+      const alice = await (await desktop(browser)).newPage();
       // Bob is on a phone-sized screen and reaches the server through the proxy.
-      const bob = await (await browser.newContext({
-        viewport: { width: 390, height: 844 },
-        isMobile: true,
-        hasTouch: true,
-      })).newPage();
+      const bob = await (await phone(browser)).newPage();
       const reader = await (await browser.newContext()).newPage();
       const sinks = [
         watchErrors(alice, "alice"),
@@ -165,11 +105,10 @@ Deno.test({
       assert.deepEqual(await renderedSeqs(alice), expected);
       assert.deepEqual(await renderedSeqs(reader), expected);
 
-      // Presence lists both people and the reader.
-      await alice.locator("#online-users li").filter({ hasText: "bob" }).waitFor({
-        timeout: 10_000,
-      });
-      await alice.locator("#online-anonymous").filter({ hasText: "1 anonymous reader" }).waitFor({
+      // Presence lists both people; bob's rejoin brought a snapshot counting the reader.
+      await waitForOnline(alice, ["alice (you)", "bob"]);
+      await waitForOnline(bob, ["alice", "bob (you)"]);
+      await bob.locator("#online-anonymous").filter({ hasText: "1 anonymous reader" }).waitFor({
         timeout: 10_000,
       });
 
@@ -180,17 +119,13 @@ Deno.test({
       await reader.getByRole("alert").filter({ hasText: "That username is taken" }).waitFor();
       await reader.getByRole("button", { name: "Log in" }).click();
       await reader.getByRole("alert").filter({ hasText: "Wrong password" }).waitFor();
-      await reader.getByLabel("Room", { exact: true }).fill("two words");
+      await reader.getByLabel("Go to room", { exact: true }).fill("two words");
       await reader.getByRole("button", { name: "Join" }).click();
       await reader.getByRole("alert").filter({ hasText: "no spaces" }).waitFor();
 
-      await Deno.mkdir(SCREENSHOT_DIR, { recursive: true });
-      await alice.screenshot({
-        path: new URL("chat.png", SCREENSHOT_DIR).pathname,
-        fullPage: true,
-      });
-      await bob.screenshot({ path: new URL("chat-phone.png", SCREENSHOT_DIR).pathname });
-      await reader.screenshot({ path: new URL("chat-reader.png", SCREENSHOT_DIR).pathname });
+      await screenshot(alice, "chat.png", true);
+      await screenshot(bob, "chat-phone.png");
+      await screenshot(reader, "chat-reader.png");
 
       errors.push(...sinks.flat());
       assert.deepEqual(errors, []);

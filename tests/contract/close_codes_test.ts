@@ -18,9 +18,13 @@ Deno.test("CLOSE holds the contract's close table: code and reason word of every
       ["READ_ONLY", 1008, "READ_ONLY"],
       ["RATE_LIMITED", 1008, "RATE_LIMITED"],
       ["TOKEN_EXPIRED", 1008, "TOKEN_EXPIRED"],
+      ["TOKEN_REVOKED", 1008, "TOKEN_REVOKED"],
+      ["MUTED", 1008, "MUTED"],
       ["TOO_BIG", 1009, "TOO_BIG"],
       ["INTERNAL_ERROR", 1011, "INTERNAL_ERROR"],
       ["SLOW_CONSUMER", 1013, "SLOW_CONSUMER"],
+      ["KICKED", 4001, "KICKED"],
+      ["BANNED", 4003, "BANNED"],
     ],
   );
 });
@@ -37,7 +41,13 @@ Deno.test("the policy closes share 1008 and 1006 is never in the table", () => {
   assert.equal(POLICY_VIOLATION, 1008);
   assert.equal(ABNORMAL_CLOSURE, 1006);
   const policy = Object.values(CLOSE).filter((row) => row.code === POLICY_VIOLATION);
-  assert.deepEqual(policy.map((row) => row.reason), ["READ_ONLY", "RATE_LIMITED", "TOKEN_EXPIRED"]);
+  assert.deepEqual(policy.map((row) => row.reason), [
+    "READ_ONLY",
+    "RATE_LIMITED",
+    "TOKEN_EXPIRED",
+    "TOKEN_REVOKED",
+    "MUTED",
+  ]);
   const codes: number[] = Object.values(CLOSE).map((row) => row.code);
   assert.ok(!codes.includes(ABNORMAL_CLOSURE));
 });

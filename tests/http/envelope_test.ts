@@ -94,8 +94,8 @@ Deno.test("an unknown path under /api/ gets 404 NOT_FOUND in the envelope", asyn
       "/api/v1/nope",
       "/api/v2/users",
       "/api/v1/users/1/extra",
-      "/api/v1/rooms",
-      "/api/v1/rooms/lobby/messages/extra",
+      "/api/v1/rooms/lobby/messages/1/extra",
+      "/api/v1/rooms/lobby/read/extra",
       "/api/v1/rooms/lobby/ws/extra",
       "/api/v1/login/now",
     ]
@@ -118,6 +118,10 @@ const METHOD_CASES: Array<[string, string[], string[]]> = [
   ["/api/v1/rooms/lobby/users", ["GET"], ["POST", "DELETE"]],
   ["/api/v1/rooms/lobby/messages/ws", ["GET"], ["POST", "PUT"]],
   ["/api/v1/rooms/lobby/ws", ["GET"], ["POST", "DELETE"]],
+  ["/api/v1/rooms", ["GET"], ["PUT", "DELETE", "PATCH"]],
+  ["/api/v1/rooms/lobby/read", ["PUT"], ["GET", "POST", "DELETE"]],
+  ["/api/v1/rooms/lobby/messages/1", ["PATCH"], ["GET", "POST", "PUT"]],
+  ["/api/v1/users/me/rooms", ["GET"], ["POST", "PUT", "DELETE"]],
   ["/api/v1/openapi.json", ["GET"], ["POST", "PUT"]],
 ];
 

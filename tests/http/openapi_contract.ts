@@ -165,11 +165,20 @@ export class Contract {
   }
 }
 
-let shared: Promise<Contract> | undefined;
+const shared = new Map<string, Promise<Contract>>();
 
-/** The contract of the app's generated document (every test app has the same routes). */
+/**
+ * The contract of the app's generated document, made once per set of routes
+ * (an app with `ADMIN_API_KEY` set serves the server API too).
+ */
 export function contractOf(hono: Hono<AppEnv>): Promise<Contract> {
-  return shared ??= buildOpenApiDocument(hono).then((document) => new Contract(document));
+  const routes = hono.routes.map((route) => `${route.method} ${route.path}`).join("\n");
+  let contract = shared.get(routes);
+  if (!contract) {
+    contract = buildOpenApiDocument(hono).then((document) => new Contract(document));
+    shared.set(routes, contract);
+  }
+  return contract;
 }
 
 /**

@@ -11,7 +11,11 @@ import type { Member } from "../../src/realtime/hub.ts";
 export class FakeMember implements Member {
   readonly frames: string[] = [];
   readonly backlogFlags: boolean[] = [];
-  constructor(readonly batch = false, readonly user: PublicUser | undefined = undefined) {}
+  constructor(
+    readonly batch = false,
+    readonly user: PublicUser | undefined = undefined,
+    readonly version: 1 | 2 = 1,
+  ) {}
   send(frame: string, backlog?: boolean): void {
     this.frames.push(frame);
     this.backlogFlags.push(backlog === true);

@@ -7,8 +7,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { ChatMessage } from "../../src/model.ts";
+import type { LoggedEvent, LoggedMessage } from "../../src/model.ts";
 import type { Bus } from "../../src/realtime/bus.ts";
+import type { Signal } from "../../src/realtime/signal.ts";
 import { waitFor } from "./_fake_member.ts";
 
 /** One node's bus, and how to wait for its subscriptions to be live elsewhere. */
@@ -26,9 +27,10 @@ export interface BusNetwork extends AsyncDisposable {
   foreign(): Promise<BusNode>;
 }
 
-/** A message of `room` with `seq`. */
-export function busMessage(room: string, seq: number): ChatMessage {
+/** A `message` event of `room` with `seq`. */
+export function busMessage(room: string, seq: number): LoggedMessage {
   return {
+    type: "message",
     id: `${room}-${seq}`,
     seq,
     room,
@@ -39,6 +41,14 @@ export function busMessage(room: string, seq: number): ChatMessage {
     nonce: "n",
   };
 }
+
+/** A `typing` signal of `room` from user `id`. */
+export function busSignal(room: string, id: number, node = "node-a"): Signal {
+  return { kind: "typing", room, node, user: { id, username: `user${id}` } };
+}
+
+/** A short label of a signal: `room:kind:user id`. */
+const label = (s: Signal) => `${s.room}:${s.kind}:${"user" in s ? s.user.id : "-"}`;
 
 /** How long a case waits for a message from another node. */
 const REMOTE_MS = 5000;
@@ -82,7 +92,7 @@ export function busContract(
   test("publish() passes the message itself to this node's subscribers", async (net) => {
     const { bus } = await net.node();
     const sent = busMessage("a", 1);
-    let received: ChatMessage | undefined;
+    let received: LoggedEvent | undefined;
     bus.subscribe("a", (m) => received = m);
     bus.publish(sent);
     assert.equal(received, sent);
@@ -103,7 +113,7 @@ export function busContract(
   test("one handler subscribed to two rooms is ended in one of them only", async (net) => {
     const { bus } = await net.node();
     const got: string[] = [];
-    const handler = (m: ChatMessage) => got.push(`${m.room}:${m.seq}`);
+    const handler = (m: LoggedEvent) => got.push(`${m.room}:${m.seq}`);
     const offA = bus.subscribe("a", handler);
     bus.subscribe("b", handler);
     offA();
@@ -210,4 +220,97 @@ export function busContract(
     await waitFor("the sentinel to hear 3", () => seen.includes(3), REMOTE_MS);
     assert.deepEqual(seen, [1, 3], "the closed bus sent nothing");
   }, true);
+
+  test("signal() hands a signal to this node's subscribers of its room only, at once", async (net) => {
+    const { bus } = await net.node();
+    const got: string[] = [];
+    bus.subscribeSignals("a", (s) => got.push(`a1 ${label(s)}`));
+    bus.subscribeSignals("a", (s) => got.push(`a2 ${label(s)}`));
+    bus.subscribeSignals("b", (s) => got.push(`b ${label(s)}`));
+    bus.signal(busSignal("a", 1));
+    bus.signal(busSignal("c", 2));
+    bus.signal(busSignal("b", 3));
+    assert.deepEqual(got, ["a1 a:typing:1", "a2 a:typing:1", "b b:typing:3"]);
+  });
+
+  test("signals and logged events travel apart: neither reaches the other's subscribers", async (net) => {
+    const { bus } = await net.node();
+    const events: number[] = [];
+    const signals: string[] = [];
+    bus.subscribe("a", (m) => events.push(m.seq));
+    bus.subscribeSignals("a", (s) => signals.push(label(s)));
+    bus.signal(busSignal("a", 1));
+    bus.publish(busMessage("a", 5));
+    assert.deepEqual(events, [5]);
+    assert.deepEqual(signals, ["a:typing:1"]);
+  });
+
+  test("a signal disposer ends one subscription, and close() ends them all", async (net) => {
+    const { bus } = await net.node();
+    const got: string[] = [];
+    const first = bus.subscribeSignals("a", (s) => got.push(`first ${label(s)}`));
+    bus.subscribeSignals("a", (s) => got.push(`second ${label(s)}`));
+    first();
+    first();
+    bus.signal(busSignal("a", 1));
+    bus.close();
+    bus.signal(busSignal("a", 2));
+    assert.deepEqual(got, ["second a:typing:1"]);
+    await bus.settled();
+  });
+
+  test(
+    "a signal reaches the other node once and its own node once, with its fields",
+    async (net) => {
+      const a = await net.node();
+      const b = await net.node();
+      const gotA: Signal[] = [];
+      const gotB: Signal[] = [];
+      a.bus.subscribeSignals("lobby", (s) => gotA.push(s));
+      b.bus.subscribeSignals("lobby", (s) => gotB.push(s));
+      await a.settled();
+      await b.settled();
+      const read: Signal = {
+        kind: "read",
+        room: "lobby",
+        node: "node-a",
+        user: { id: 7, username: "alice" },
+        seq: 12,
+        origin: "socket-1",
+      };
+      a.bus.signal(read);
+      assert.deepEqual(gotA, [read], "the signalling node delivers at once");
+      await waitFor("node b to hear the read", () => gotB.length >= 1, REMOTE_MS);
+      // A sentinel from b: an echo of the read would reach a before it.
+      b.bus.signal(busSignal("lobby", 9, "node-b"));
+      await waitFor("node a to hear the sentinel", () => gotA.length >= 2, REMOTE_MS);
+      assert.deepEqual(gotB.map(label), ["lobby:read:7", "lobby:typing:9"]);
+      assert.deepEqual(gotB[0], read);
+      assert.deepEqual(gotA.map(label), ["lobby:read:7", "lobby:typing:9"]);
+    },
+    true,
+  );
+
+  test(
+    "a node hears the signals of the rooms it subscribes only, never another network's",
+    async (net) => {
+      const a = await net.node();
+      const b = await net.node();
+      const foreign = await net.foreign();
+      const got: string[] = [];
+      const heardElsewhere: string[] = [];
+      b.bus.subscribeSignals("a", (s) => got.push(label(s)));
+      b.bus.subscribe("b", (m) => got.push(`event b:${m.seq}`));
+      foreign.bus.subscribeSignals("a", (s) => heardElsewhere.push(label(s)));
+      await b.settled();
+      await foreign.settled();
+      a.bus.signal(busSignal("a", 1));
+      a.bus.signal(busSignal("c", 2));
+      a.bus.publish(busMessage("b", 1));
+      await waitFor("room a's signal and room b's event", () => got.length >= 2, REMOTE_MS);
+      assert.deepEqual(got.sort(), ["a:typing:1", "event b:1"]);
+      assert.deepEqual(heardElsewhere, []);
+    },
+    true,
+  );
 }

@@ -8,12 +8,15 @@ import { delay, FakeMember, range, waitFor } from "./_fake_member.ts";
 import { gate, openTestLog } from "./_test_log.ts";
 
 /** A memory bus that counts live subscriptions per room. */
-function spyBus(): Bus & { subscriptions(room: string): number } {
-  const inner = createMemoryBus();
+function spyBus(): Bus<ChatMessage> & { subscriptions(room: string): number } {
+  const inner = createMemoryBus<ChatMessage>();
   const live = new Map<string, number>();
   return {
     publish: (message) => inner.publish(message),
-    subscribe(room: string, handler: MessageHandler) {
+    signal: (signal) => inner.signal(signal),
+    subscribeSignals: (room, handler) => inner.subscribeSignals(room, handler),
+    settled: () => inner.settled(),
+    subscribe(room: string, handler: MessageHandler<ChatMessage>) {
       live.set(room, (live.get(room) ?? 0) + 1);
       const dispose = inner.subscribe(room, handler);
       let done = false;

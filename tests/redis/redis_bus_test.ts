@@ -1,35 +1,41 @@
 import assert from "node:assert/strict";
 import { silentLogger } from "../../src/log.ts";
-import type { ChatMessage } from "../../src/model.ts";
+import type { ChatMessage, LoggedEvent } from "../../src/model.ts";
 import { Hub, type Member } from "../../src/realtime/hub.ts";
 import { createRedisBus, type RedisBus } from "../../src/realtime/redis_bus.ts";
 import { messageLog } from "../../src/realtime/room_stream.ts";
 import { Rooms } from "../../src/realtime/rooms.ts";
+import type { RoomEvent } from "../../src/realtime/subscriptions.ts";
 import type { Seat } from "../../src/realtime/seat.ts";
 import { openRedisConnection, type RedisConnection } from "../../src/redis/connection.ts";
 import { openSqliteStore } from "../../src/store/sqlite_store.ts";
 import type { Store } from "../../src/store/store.ts";
 import { newMessage } from "../store/store_contract.ts";
-import { busContract, busMessage, type BusNetwork } from "../realtime/bus_contract.ts";
+import { busContract, busMessage, type BusNetwork, busSignal } from "../realtime/bus_contract.ts";
+import type { Signal } from "../../src/realtime/signal.ts";
 import { waitFor } from "../realtime/_fake_member.ts";
 import { redisOrSkip, startRedisServer } from "./_redis_server.ts";
 
 const redis = await redisOrSkip("tests/redis/redis_bus_test.ts");
 const ignore = redis === undefined;
 
-interface Node extends AsyncDisposable {
+interface Node<E extends RoomEvent = LoggedEvent> extends AsyncDisposable {
   readonly connection: RedisConnection;
-  readonly bus: RedisBus;
+  readonly bus: RedisBus<E>;
 }
 
-async function openNode(url: string, prefix: string, maxRetained?: number): Promise<Node> {
+async function openNode<E extends RoomEvent = LoggedEvent>(
+  url: string,
+  prefix: string,
+  maxRetained?: number,
+): Promise<Node<E>> {
   const connection = await openRedisConnection({
     url,
     logger: silentLogger,
     connectTimeoutMs: 3000,
     maxReconnectDelayMs: 100,
   });
-  const bus = createRedisBus({
+  const bus = createRedisBus<E>({
     publisher: connection.commands,
     subscriber: await connection.subscriber(),
     logger: silentLogger,
@@ -65,7 +71,7 @@ busContract("Redis bus", () => {
 }, { crossesNodes: true, ignore });
 
 /** The rooms of one node over `bus` and `store`, and one anonymous reader of "lobby". */
-async function roomsWithReader(bus: RedisBus, store: Store, quietCheckMs?: number) {
+async function roomsWithReader(bus: RedisBus<ChatMessage>, store: Store, quietCheckMs?: number) {
   const rooms = new Rooms({
     hub: new Hub<Seat>(),
     bus,
@@ -100,8 +106,8 @@ Deno.test({
     const store = openSqliteStore({ path: ":memory:" });
     try {
       const prefix = `test:${crypto.randomUUID()}:`;
-      await using a = await openNode(server.url, prefix);
-      await using b = await openNode(server.url, prefix);
+      await using a = await openNode<ChatMessage>(server.url, prefix);
+      await using b = await openNode<ChatMessage>(server.url, prefix);
       // What Redis was down for comes from a's retry of its failed PUBLISHes, or,
       // when b subscribes again only after that retry, from b's quiet check.
       using reader = await roomsWithReader(b.bus, store, 100);
@@ -142,8 +148,8 @@ Deno.test({
     try {
       const prefix = `test:${crypto.randomUUID()}:`;
       // Node a never publishes again what failed (retention 0).
-      await using a = await openNode(server.url, prefix, 0);
-      await using b = await openNode(server.url, prefix);
+      await using a = await openNode<ChatMessage>(server.url, prefix, 0);
+      await using b = await openNode<ChatMessage>(server.url, prefix);
       using reader = await roomsWithReader(b.bus, store, 50);
       await server.stop("SIGTERM");
       a.bus.publish(await store.appendMessage(newMessage("lobby")));
@@ -164,7 +170,7 @@ Deno.test({
   async fn() {
     const prefix = `test:${crypto.randomUUID()}:`;
     await using a = await openNode(redis!.url, prefix);
-    const got: ChatMessage[] = [];
+    const got: LoggedEvent[] = [];
     a.bus.subscribe("lobby", (m) => got.push(m));
     await a.bus.settled();
     const raw = (payload: string) => a.connection.commands.publish(`${prefix}lobby`, payload);
@@ -175,5 +181,28 @@ Deno.test({
     await raw(`other-node ${JSON.stringify(busMessage("lobby", 2))}`);
     await waitFor("the well-formed message", () => got.length > 0, 5000);
     assert.deepEqual(got, [busMessage("lobby", 2)]);
+  },
+});
+
+Deno.test({
+  name: "Redis bus: a malformed or misshapen payload on a room's signal channel is ignored",
+  ignore,
+  async fn() {
+    const prefix = `test:${crypto.randomUUID()}:`;
+    await using a = await openNode(redis!.url, prefix);
+    const got: Signal[] = [];
+    a.bus.subscribeSignals("lobby", (s) => got.push(s));
+    await a.bus.settled();
+    const raw = (payload: string) =>
+      a.connection.commands.publish(`${prefix}lobby/signals`, payload);
+    const good = busSignal("lobby", 2, "node-b");
+    await raw("no-space-at-all");
+    await raw("other-node {not json");
+    await raw(`other-node ${JSON.stringify(busSignal("elsewhere", 1))}`);
+    await raw(`other-node ${JSON.stringify({ ...good, kind: "shout" })}`);
+    await raw(`other-node ${JSON.stringify({ ...good, user: { id: "2" } })}`);
+    await raw(`other-node ${JSON.stringify(good)}`);
+    await waitFor("the well-formed signal", () => got.length > 0, 5000);
+    assert.deepEqual(got, [good]);
   },
 });

@@ -7,8 +7,13 @@
  */
 import { type Context, Hono } from "hono";
 import type { TokenClaims, TokenService } from "../../auth/tokens.ts";
-import { AppError, RateLimitError, ShuttingDownError } from "../../errors.ts";
-import type { CloseReason } from "../../contract/mod.js";
+import {
+  AppError,
+  RateLimitError,
+  ShuttingDownError,
+  StoreUnavailableError,
+} from "../../errors.ts";
+import { CLOSE, type CloseReason } from "../../contract/mod.js";
 import type { Metrics } from "../../metrics.ts";
 import { parseRoomName } from "../room_param.ts";
 import { runSession, type SessionDeps, type SessionInfo } from "../../realtime/session.ts";
@@ -17,6 +22,7 @@ import type { AppEnv } from "../env.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import { originAllowed, type OriginPolicy } from "../origin_check.ts";
 import { flagParam, intParam } from "../query.ts";
+import type { SocketGuard } from "../../realtime/socket_guard.ts";
 
 /** Dependencies of {@linkcode roomSocketRoutes}. */
 export interface RoomSocketDeps {
@@ -35,6 +41,8 @@ export interface RoomSocketDeps {
   /** Sent as `x-served-by` on the 101 response. */
   nodeId: string;
   metrics: Metrics;
+  /** Admits callers by the permission table and registers sockets with the control channel. */
+  guard: SocketGuard;
 }
 
 /** The values of a `Sec-WebSocket-Protocol` header, trimmed, in order. */
@@ -57,11 +65,30 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
    * that the socket's closures do not hold the request's context for as long
    * as the socket lives.
    */
-  const accept = (socket: WebSocket, info: SessionInfo, address: string) => {
+  const accept = (
+    socket: WebSocket,
+    info: SessionInfo,
+    address: string,
+    claims: TokenClaims | undefined,
+  ) => {
     perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-    const end = runSession(socket, info, deps.session);
+    // A v2 `auth` frame's fresh token is the one revocation then looks for
+    // (frames are handled after this function has returned).
+    const session: SessionDeps = claims
+      ? {
+        ...deps.session,
+        verifyToken: async (token) => {
+          const fresh = await deps.session.verifyToken(token);
+          watch.retoken(fresh);
+          return fresh;
+        },
+      }
+      : deps.session;
+    const end = runSession(socket, info, session);
     deps.sockets.add(end);
+    const watch = deps.guard.watch(info.room, claims, end);
     socket.addEventListener("close", () => {
+      watch.dispose();
       deps.sockets.delete(end);
       const left = (perAddress.get(address) ?? 1) - 1;
       if (left <= 0) perAddress.delete(address);
@@ -74,14 +101,15 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
     const room = parseRoomName(c.req.param("room") ?? "");
     const since = intParam(c.req.queries("since"), "since", 0, Number.MAX_SAFE_INTEGER);
     const batch = flagParam(c.req.queries("batch"), "batch");
+    const version = intParam(c.req.queries("v"), "v", 1, 2) === 2 ? 2 : 1;
     if (!isUpgrade(request)) {
       throw new AppError(426, "UPGRADE_REQUIRED", "This path needs a WebSocket upgrade", {
         headers: { upgrade: "websocket" },
       });
     }
-    const version = request.headers.get("sec-websocket-version");
+    const wsVersion = request.headers.get("sec-websocket-version");
     const key = (request.headers.get("sec-websocket-key") ?? "").trim();
-    if (version !== "13" || !/^[A-Za-z0-9+/]{22}==$/.test(key)) {
+    if (wsVersion !== "13" || !/^[A-Za-z0-9+/]{22}==$/.test(key)) {
       throw new AppError(400, "BAD_HANDSHAKE", "The WebSocket handshake is not valid", {
         headers: { "sec-websocket-version": "13" },
       });
@@ -96,6 +124,15 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
     const token = protocols[0] || bearerToken(request.headers.get("authorization"));
     let claims: TokenClaims | undefined;
     if (token) claims = await deps.tokens.verify(token);
+    // Private rooms, bans: 401 / 403 before the upgrade. A store that cannot
+    // answer ends the socket with 1011 just after it opens, as v1 always did.
+    let storeDown = false;
+    try {
+      await deps.guard.admit(claims?.user, room);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      storeDown = true;
+    }
 
     const address = c.var.clientAddress;
     if (
@@ -117,8 +154,19 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
     const selected = protocols.find((p) => p.length > 0);
     if (selected !== undefined) response.headers.set("sec-websocket-protocol", selected);
     response.headers.set("x-served-by", deps.nodeId);
+    if (storeDown) {
+      const { code, reason } = CLOSE.INTERNAL_ERROR;
+      deps.metrics.closes.inc({ code: String(code), reason });
+      socket.addEventListener("open", () => socket.close(code, reason), { once: true });
+      return response;
+    }
     deps.metrics.connectsTotal.inc();
-    accept(socket, { room, user: claims?.user, tokenExp: claims?.exp, since, batch }, address);
+    accept(
+      socket,
+      { room, user: claims?.user, tokenExp: claims?.exp, since, batch, version },
+      address,
+      claims,
+    );
     return response;
   };
 

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { validator } from "hono/validator";
 import { describeRoute } from "hono-openapi";
 import type { Store } from "../../store/store.ts";
+import type { RoomReadGate } from "../room_read_gate.ts";
 import { parseRoomName } from "../room_param.ts";
 import { dataResponse } from "../envelope.ts";
 import type { AppEnv } from "../env.ts";
@@ -21,8 +22,10 @@ const roomParam = validator("param", (param: Record<string, string>) => ({
 }));
 
 /** History, room info and presence. */
-export function roomRoutes(deps: { store: Store }): Hono<AppEnv> {
+export function roomRoutes(deps: { store: Store; readable?: RoomReadGate }): Hono<AppEnv> {
   const { store } = deps;
+  // Private rooms: members and admins only (a public room reads no token).
+  const readable: RoomReadGate = deps.readable ?? (() => Promise.resolve());
   return new Hono<AppEnv>()
     .get(
       "/rooms/:room/messages",
@@ -32,6 +35,7 @@ export function roomRoutes(deps: { store: Store }): Hono<AppEnv> {
       async (c) => {
         const { room } = c.req.valid("param");
         const { before, limit = DEFAULT_PAGE } = c.req.valid("query");
+        await readable(c, room);
         const page = await store.listMessages(room, { before, limit: limit + 1 });
         const hasMore = page.length > limit;
         return dataResponse({ messages: hasMore ? page.slice(1) : page, hasMore });
@@ -40,12 +44,14 @@ export function roomRoutes(deps: { store: Store }): Hono<AppEnv> {
     .all("/rooms/:room/messages", methodNotAllowed("GET"))
     .get("/rooms/:room/users", describeRoute(ROOM_USERS), roomParam, async (c) => {
       const { room } = c.req.valid("param");
+      await readable(c, room);
       const presence = await store.roomPresence(room);
       return dataResponse({ users: presence.users, anonymous: presence.anonymous });
     })
     .all("/rooms/:room/users", methodNotAllowed("GET"))
     .get("/rooms/:room", describeRoute(ROOM_INFO), roomParam, async (c) => {
       const { room } = c.req.valid("param");
+      await readable(c, room);
       const [lastSeq, presence] = await Promise.all([
         store.lastSeq(room),
         store.roomPresence(room),

@@ -30,6 +30,12 @@ export const SocketQuery = v.object({
   batch: v.optional(
     v.pipe(flag(), v.description("1: frames may hold several messages (history as one array)")),
   ),
+  v: v.optional(
+    v.pipe(
+      wholeNumber(1, 2),
+      v.description("2: protocol v2 (frames of events, CONTRACT §6); 1 or absent: v1"),
+    ),
+  ),
 });
 
 /** What a signed-in client sends in a text frame. */
@@ -101,8 +107,14 @@ export function socketOperation(summary: string): DescribeRouteOptions {
         "BAD_QUERY",
         "BAD_HANDSHAKE",
       ]),
-      "401": failure("The token is present but not valid or expired", ["INVALID_AUTH_TOKEN"]),
-      "403": failure("The Origin is not allowed", ["FORBIDDEN_ORIGIN"]),
+      "401": failure(
+        "The token is present but not valid, expired or revoked; or absent for a private room",
+        ["INVALID_AUTH_TOKEN"],
+      ),
+      "403": failure(
+        "The Origin is not allowed; the room is private and the caller not a member; banned",
+        ["FORBIDDEN_ORIGIN", "NOT_A_MEMBER", "BANNED", "USER_BANNED"],
+      ),
       "426": failure("The request is not a WebSocket upgrade", ["UPGRADE_REQUIRED"]),
       "429": failure("Too many sockets from this address", ["RATE_LIMITED"], RETRY_AFTER),
       "500": INTERNAL,

@@ -102,6 +102,10 @@ export const HISTORY: DescribeRouteOptions = {
   responses: {
     "200": ok("The page", MessagePage),
     "400": BAD_ROOM,
+    "401": failure("The room is private and the token is missing or not valid", [
+      "INVALID_AUTH_TOKEN",
+    ]),
+    "403": failure("The room is private and the caller is not a member", ["NOT_A_MEMBER"]),
     "500": INTERNAL,
     "503": STORE_DOWN,
   },
@@ -115,6 +119,10 @@ export const ROOM_INFO: DescribeRouteOptions = {
   responses: {
     "200": ok("The room", RoomInfo),
     "400": failure("The room name is not valid", ["BAD_ROOM_NAME"]),
+    "401": failure("The room is private and the token is missing or not valid", [
+      "INVALID_AUTH_TOKEN",
+    ]),
+    "403": failure("The room is private and the caller is not a member", ["NOT_A_MEMBER"]),
     "500": INTERNAL,
     "503": STORE_DOWN,
   },
@@ -128,6 +136,10 @@ export const ROOM_USERS: DescribeRouteOptions = {
   responses: {
     "200": ok("The room's connected users", RoomUsers),
     "400": failure("The room name is not valid", ["BAD_ROOM_NAME"]),
+    "401": failure("The room is private and the token is missing or not valid", [
+      "INVALID_AUTH_TOKEN",
+    ]),
+    "403": failure("The room is private and the caller is not a member", ["NOT_A_MEMBER"]),
     "500": INTERNAL,
     "503": STORE_DOWN,
   },

@@ -78,6 +78,7 @@ export const LOGIN: DescribeRouteOptions = {
     "200": ok("Logged in", LoginResult),
     "400": failure("Bad body, or no such user", ["BAD_BINDING", "USER_NOT_FOUND"]),
     "401": failure("The secret does not match", ["PASSWORD_MATCH_FAILED"]),
+    "403": failure("The user is banned from the server", ["USER_BANNED"]),
     "413": TOO_LARGE,
     "429": failure(
       "Too many attempts from this address or for this username",

@@ -40,7 +40,7 @@ Deno.test("POST /login answers 200 with a token and exactly {id, username} of th
   assert.equal(typeof body.data.token, "string");
 });
 
-Deno.test("POST /login issues an HS256 JWT whose claims are exactly sub, name, iat, exp and iss", async () => {
+Deno.test("POST /login issues an HS256 JWT whose claims are exactly sub, name, iat, exp, iss and jti", async () => {
   await using app = await startTestApp({ env: UNTHROTTLED });
   const user = await createUser(app, "alice", "s3cret");
   const before = Math.floor(Date.now() / 1000);
@@ -52,7 +52,7 @@ Deno.test("POST /login issues an HS256 JWT whose claims are exactly sub, name, i
   const token = body.data.token as string;
   assert.equal(decodeProtectedHeader(token).alg, "HS256");
   const claims = decodeJwt(token);
-  assert.deepEqual(Object.keys(claims).sort(), ["exp", "iat", "iss", "name", "sub"]);
+  assert.deepEqual(Object.keys(claims).sort(), ["exp", "iat", "iss", "jti", "name", "sub"]);
   assert.equal(claims.sub, String(user.id));
   assert.equal(claims.name, "alice");
   assert.equal(claims.iss, "deno-chat");
