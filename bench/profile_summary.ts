@@ -7,7 +7,8 @@
  */
 import type { ProfileEntry, ProfileResult } from "./results.ts";
 
-interface CallFrame {
+/** A stack frame as the profile names it. */
+export interface CallFrame {
   functionName: string;
   url: string;
   lineNumber: number;
@@ -42,6 +43,51 @@ function keyOf(frame: CallFrame): { key: string; name: string; location: string 
   return { key: `${name}@${location}`, name, location };
 }
 
+/** Where a busy sample's time went, by the code that spent it. */
+export const CATEGORIES = [
+  "Deno's WebSocket send",
+  "Deno's WebSocket receive and events",
+  "Deno's event dispatch (EventTarget)",
+  "Deno's HTTP server",
+  "Deno runtime, other",
+  "application code",
+  "npm packages",
+  "(program): native, outside JavaScript",
+  "(garbage collector)",
+  "other",
+] as const;
+
+/** One of {@linkcode CATEGORIES}. */
+export type Category = (typeof CATEGORIES)[number];
+
+/**
+ * The category of a sample, from its stack (leaf first): anything under the
+ * runtime's `WebSocket.send` is Deno's own send, whoever called it; otherwise
+ * the nearest frame with a script decides (a built-in such as `JSON.stringify`
+ * counts to the code that called it).
+ */
+export function categorise(stack: readonly CallFrame[]): Category {
+  const leaf = stack[0];
+  if (!leaf) return "other";
+  if (leaf.functionName === "(garbage collector)") return "(garbage collector)";
+  if (leaf.functionName === "(program)") return "(program): native, outside JavaScript";
+  for (const frame of stack) {
+    if (frame.url.startsWith("ext:deno_websocket") && frame.functionName === "send") {
+      return "Deno's WebSocket send";
+    }
+  }
+  const nearest = stack.find((frame) => frame.url !== "");
+  if (!nearest) return "other";
+  const url = nearest.url;
+  if (url.startsWith("ext:deno_websocket")) return "Deno's WebSocket receive and events";
+  if (url.startsWith("ext:deno_http")) return "Deno's HTTP server";
+  if (url.startsWith("ext:deno_web/02_event")) return "Deno's event dispatch (EventTarget)";
+  if (url.startsWith("ext:") || url.startsWith("node:")) return "Deno runtime, other";
+  if (url.includes("/npm/") || url.includes("node_modules")) return "npm packages";
+  if (url.startsWith("file://")) return "application code";
+  return "other";
+}
+
 /**
  * Summarises a profile.
  *
@@ -57,6 +103,7 @@ export function summariseProfile(profile: CpuProfile, file: string, top = 25): P
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   const names = new Map<string, { name: string; location: string }>();
+  const byCategory = new Map<Category, number>();
   let busy = 0;
   let idle = 0;
   for (let i = 0; i < profile.samples.length; i++) {
@@ -73,15 +120,19 @@ export function summariseProfile(profile: CpuProfile, file: string, top = 25): P
     names.set(leaf.key, leaf);
     self.set(leaf.key, (self.get(leaf.key) ?? 0) + dt);
     const seen = new Set<string>();
+    const stack: CallFrame[] = [];
     for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
       const frame = byId.get(id)!.callFrame;
       if (frame.functionName === "(root)") break;
+      stack.push(frame);
       const k = keyOf(frame);
       if (seen.has(k.key)) continue;
       seen.add(k.key);
       names.set(k.key, k);
       total.set(k.key, (total.get(k.key) ?? 0) + dt);
     }
+    const category = categorise(stack);
+    byCategory.set(category, (byCategory.get(category) ?? 0) + dt);
   }
   const pct = (us: number) => (busy > 0 ? Math.round((us / busy) * 1000) / 10 : 0);
   const entry = (key: string): ProfileEntry => ({
@@ -97,6 +148,7 @@ export function summariseProfile(profile: CpuProfile, file: string, top = 25): P
     idlePct: busy + idle > 0 ? Math.round((idle / (busy + idle)) * 1000) / 10 : 0,
     topSelf: rank(self),
     topTotal: rank(total),
+    categories: CATEGORIES.map((name) => ({ name, pct: pct(byCategory.get(name) ?? 0) })),
   };
 }
 
@@ -112,6 +164,8 @@ if (import.meta.main) {
     Number(top ?? 25),
   );
   console.log(`busy ${summary.totalMs} ms, idle ${summary.idlePct}%`);
+  console.log("\n  pct  category");
+  for (const c of summary.categories) console.log(`${c.pct.toFixed(1).padStart(5)}  ${c.name}`);
   console.log("\nself%  total%  function");
   for (const e of summary.topSelf) {
     console.log(

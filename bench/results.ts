@@ -41,7 +41,12 @@ export interface FanoutStep extends Metered {
   expected: number;
   delivered: number;
   lossPct: number;
+  /** Deliveries by the end of the drain, per second of sending. */
   deliveriesPerSec: number;
+  /** Deliveries that arrived while the step was still sending, per second of sending. */
+  sendingDeliveriesPerSec?: number;
+  /** Deliveries per frame that carried one (above 1 when the server batches). */
+  messagesPerFrame?: number | null;
   latency: Latency;
   sendLagP99Ms: number | null;
   serverCpuUsPerDelivery: number | null;
@@ -58,6 +63,8 @@ export interface FanoutResult {
   connectFailures: number;
   /** The step at `s1.measureRate` (30 messages/s). */
   measure: FanoutStep;
+  /** The step at `s1.loadRate` (150 messages/s), when it ran. */
+  load?: FanoutStep | null;
   ramp: FanoutStep[];
   /** The step with the most deliveries/s within the p99 limit and ≤ 1 % loss. */
   best: FanoutStep | null;
@@ -75,6 +82,34 @@ export interface Interleaved {
   /** The figure of each round, in run order. */
   rounds: number[];
   median: number;
+}
+
+/** S1's load point in interleaved rounds: each figure's rounds and median. */
+export interface S1LoadInterleaved {
+  /** Server CPU µs per delivery. */
+  cpu: Partial<Record<ServerId, Interleaved | Failure>>;
+  /** Deliveries/s that arrived while sending. */
+  deliveriesPerSec: Partial<Record<ServerId, Interleaved | Failure>>;
+  /** Delivery p99 in ms. */
+  p99: Partial<Record<ServerId, Interleaved | Failure>>;
+}
+
+/** One `BATCH_WINDOW_MS` value on `?batch=1` clients. */
+export interface BatchWindowRun {
+  windowMs: number;
+  /** The CPU measure step (30 msg/s). */
+  measure: FanoutStep;
+  /** The load step (150 msg/s). */
+  load: FanoutStep | null;
+}
+
+/** The `BATCH_WINDOW_MS` series. */
+export interface BatchWindowResult {
+  /** Whether the server was seen to honour the variable; the rows are reported only then. */
+  honoured: boolean;
+  /** How that was decided. */
+  evidence: string;
+  runs: (BatchWindowRun | (Failure & { windowMs: number }))[];
 }
 
 /** S2 on one server. */
@@ -185,6 +220,10 @@ export interface ProfileResult {
   idlePct: number;
   topSelf: ProfileEntry[];
   topTotal: ProfileEntry[];
+  /** Busy time by the code that spent it (see `profile_summary.ts`), in percent. */
+  categories: { name: string; pct: number }[];
+  /** The profiled run's CPU per delivery at the 30 msg/s measure and at the load point (S1). */
+  usPerDelivery?: { measure: number | null; load: number | null };
 }
 
 /** Everything one run measured. */
@@ -202,6 +241,10 @@ export interface RunResults {
   s1: Partial<Record<ServerId, FanoutResult | Failure>>;
   /** S1's server CPU µs per delivery at 30 msg/s in interleaved rounds (`s1.cpuRounds`). */
   s1Cpu?: Partial<Record<ServerId, Interleaved | Failure>>;
+  /** S1's load point (150 msg/s) in the same interleaved rounds. */
+  s1Load?: S1LoadInterleaved;
+  /** `BATCH_WINDOW_MS` on `?batch=1` clients, or why it was skipped. */
+  s1Windows?: BatchWindowResult | (Failure & { skipped?: boolean });
   s2: Partial<Record<ServerId, RoomsResult | Failure>>;
   s3: Partial<Record<ServerId, StormResult | Failure>>;
   /** S3's connects/s in interleaved rounds (`s3.interleavedRounds`). */
@@ -209,8 +252,10 @@ export interface RunResults {
   s4?: LoginsResult | Failure;
   s5: Partial<Record<"sqlite" | "kv", HistoryResult | Failure>>;
   micro?: MicroResult[] | Failure;
-  /** By scenario (`--profile=S1,S3`). */
-  profile?: Partial<Record<"S1" | "S2" | "S3", ProfileResult | Failure>>;
+  /** By scenario (`--profile=S1,S3`), then by server (`--profile-servers`). */
+  profile?: Partial<
+    Record<"S1" | "S2" | "S3", Partial<Record<ServerId, ProfileResult | Failure>>>
+  >;
   notes: string[];
 }
 

@@ -7,6 +7,7 @@
  */
 import { CONFIG_DEFAULTS } from "../src/config/load_config.ts";
 import {
+  ALL_SCENARIOS,
   type BenchOptions,
   OptionsError,
   parseOptions,
@@ -14,19 +15,26 @@ import {
   scenarioSizes,
   type ServerId,
 } from "./options.ts";
+import { ensurePeers, machineInfo, output, readText } from "./machine.ts";
 import { summariseProfile } from "./profile_summary.ts";
-import { renderReport } from "./report.ts";
-import type {
-  Failure,
-  FanoutResult,
-  HistoryResult,
-  Interleaved,
-  LoginsResult,
-  MicroResult,
-  ProfileResult,
-  RoomsResult,
-  RunResults,
-  StormResult,
+import { renderReport, type ReportExtras } from "./report.ts";
+import { type MemoryResults, memorySummary } from "./memory_report.ts";
+import { socketsSummary, socketsTargets } from "./sockets_report.ts";
+import type { SocketsResults } from "./sockets_results.ts";
+import {
+  type BatchWindowResult,
+  type BatchWindowRun,
+  type Failure,
+  type FanoutResult,
+  type HistoryResult,
+  type Interleaved,
+  isFailure,
+  type LoginsResult,
+  type MicroResult,
+  type ProfileResult,
+  type RoomsResult,
+  type RunResults,
+  type StormResult,
 } from "./results.ts";
 import { seedKv, seedSqlite } from "./seed_history.ts";
 import {
@@ -47,75 +55,7 @@ const MICRO_FILES = [
 
 const say = (message: string) => console.error(`[bench] ${message}`);
 
-async function output(
-  cmd: string,
-  args: string[],
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const out = await new Deno.Command(cmd, { args, cwd: REPO_ROOT, stdin: "null" }).output();
-    const decoder = new TextDecoder();
-    return {
-      code: out.code,
-      stdout: decoder.decode(out.stdout),
-      stderr: decoder.decode(out.stderr),
-    };
-  } catch (error) {
-    return { code: -1, stdout: "", stderr: String(error) };
-  }
-}
-
-const readText = (path: string) => Deno.readTextFile(path).catch(() => "");
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-async function machineInfo(): Promise<Record<string, string>> {
-  const cpuinfo = await readText("/proc/cpuinfo");
-  const meminfo = await readText("/proc/meminfo");
-  const memKb = Number(/MemTotal:\s+(\d+)/.exec(meminfo)?.[1] ?? 0);
-  const commit = (await output("git", ["rev-parse", "--short", "HEAD"])).stdout.trim();
-  const dirty = (await output("git", ["status", "--porcelain", "--", "src"])).stdout.trim();
-  return {
-    cpu: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1]?.trim() ?? "unknown",
-    cores: String(navigator.hardwareConcurrency),
-    memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,
-    kernel: `${Deno.build.os} ${Deno.osRelease()}`,
-    deno: Deno.version.deno,
-    node: (await output("node", ["--version"])).stdout.trim() || "not found",
-    "socket.io / ws": await peerVersions(),
-    commit: commit ? `${commit}${dirty ? " (src/ has uncommitted changes)" : ""}` : "unknown",
-    "fd limit (soft / hard)": (await output("sh", ["-c", "echo $(ulimit -Sn) / $(ulimit -Hn)"]))
-      .stdout.trim(),
-    "load average at start": (await readText("/proc/loadavg")).split(" ").slice(0, 3).join(" "),
-  };
-}
-
-async function peerVersions(): Promise<string> {
-  const version = async (name: string) => {
-    try {
-      return JSON.parse(
-        await Deno.readTextFile(`${REPO_ROOT}/bench/peers/node_modules/${name}/package.json`),
-      ).version;
-    } catch {
-      return "?";
-    }
-  };
-  return `${await version("socket.io")} / ${await version("ws")}`;
-}
-
-/** Installs the Node peers (`npm ci --prefix bench/peers`) when they are missing. */
-async function ensurePeers(): Promise<void> {
-  const have = async (name: string) => {
-    try {
-      await Deno.stat(`${REPO_ROOT}/bench/peers/node_modules/${name}/package.json`);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if ((await have("socket.io")) && (await have("ws"))) return;
-  say("installing the Node peers: npm ci --prefix bench/peers");
-  const result = await output("npm", ["ci", "--prefix", "bench/peers", "--no-audit", "--no-fund"]);
-  if (result.code !== 0) throw new Error(`npm ci --prefix bench/peers failed:\n${result.stderr}`);
-}
 
 let clkTck = 100;
 
@@ -216,19 +156,38 @@ async function runScenario(
         );
       }
       if ((sizes.cpuRounds as number) > 0) {
-        results.s1Cpu = await interleaved(
+        const figures = await interleaved(
           "S1 CPU measure",
           options.servers,
           sizes.cpuRounds as number,
           tmp,
-          async (server, id) =>
-            (await runLoad<FanoutResult>(
+          ["cpu", "loadCpu", "loadRate", "loadP99"] as const,
+          async (server, id) => {
+            const r = await runLoad<FanoutResult>(
               "fanout",
               server,
               { ...sizes, rates: [], batch: id === "ours-batch" },
               120_000,
-            )).measure.serverCpuUsPerDelivery,
+            );
+            return {
+              cpu: r.measure.serverCpuUsPerDelivery,
+              loadCpu: r.load?.serverCpuUsPerDelivery,
+              loadRate: r.load?.sendingDeliveriesPerSec,
+              loadP99: r.load?.latency.p99,
+            };
+          },
         );
+        results.s1Cpu = figures.cpu;
+        if ((sizes.loadRate as number) > 0) {
+          results.s1Load = {
+            cpu: figures.loadCpu,
+            deliveriesPerSec: figures.loadRate,
+            p99: figures.loadP99,
+          };
+        }
+      }
+      if (options.servers.includes("ours-batch")) {
+        results.s1Windows = await batchWindows(options, sizes, tmp);
       }
       return;
     case "S2":
@@ -249,15 +208,17 @@ async function runScenario(
         );
       }
       if ((sizes.interleavedRounds as number) > 0) {
-        results.s3Interleaved = await interleaved(
+        results.s3Interleaved = (await interleaved(
           "S3 storm",
           peersOnly,
           sizes.interleavedRounds as number,
           tmp,
-          async (server) =>
-            (await runLoad<StormResult>("storm", server, { ...sizes, rounds: 1 }, 120_000))
+          ["rate"] as const,
+          async (server) => ({
+            rate: (await runLoad<StormResult>("storm", server, { ...sizes, rounds: 1 }, 120_000))
               .median?.connectsPerSec,
-        );
+          }),
+        )).rate;
       }
       return;
     case "S4":
@@ -308,20 +269,27 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+type ByServer = Partial<Record<ServerId, Interleaved | Failure>>;
+
 /**
- * Takes one figure in rounds: every server runs at once (idle but for the one
- * measured), and each round measures each server in turn with `measure`.
+ * Takes figures in rounds: every server runs at once (idle but for the one
+ * measured), and each round measures each server in turn with `measure`,
+ * which returns one value per figure name.
  */
-async function interleaved(
+async function interleaved<K extends string>(
   what: string,
   ids: readonly ServerId[],
   rounds: number,
   tmp: string,
-  measure: (server: RunningServer, id: ServerId) => Promise<number | null | undefined>,
-): Promise<Partial<Record<ServerId, Interleaved | Failure>>> {
+  names: readonly K[],
+  measure: (server: RunningServer, id: ServerId) => Promise<Record<K, number | null | undefined>>,
+): Promise<Record<K, ByServer>> {
   const running = new Map<string, RunningServer>();
-  const out: Partial<Record<ServerId, Interleaved | Failure>> = {};
-  const figures = new Map<ServerId, number[]>();
+  const out = Object.fromEntries(names.map((name) => [name, {}])) as Record<K, ByServer>;
+  const values = new Map<string, number[]>();
+  const failAll = (id: ServerId, error: string) => {
+    for (const name of names) out[name][id] ??= { error };
+  };
   try {
     for (const id of ids) {
       const kind = kindOf(id);
@@ -330,31 +298,110 @@ async function interleaved(
         const dir = await freshDir(tmp, `${what.replace(/\W+/g, "-")}-${kind}`);
         running.set(kind, await startServer(specFor(id, dir)));
       } catch (error) {
-        out[id] = { error: errorText(error) };
+        failAll(id, errorText(error));
       }
     }
     for (let round = 1; round <= rounds; round++) {
       for (const id of ids) {
         const server = running.get(kindOf(id));
-        if (!server) out[id] ??= { error: `the ${kindOf(id)} server did not start` };
-        if (!server || out[id]) continue;
+        if (!server) failAll(id, `the ${kindOf(id)} server did not start`);
+        if (!server || names.every((name) => out[name][id])) continue;
         say(`${what}, round ${round} of ${rounds}, on ${id}`);
+        let figures: Record<K, number | null | undefined>;
         try {
-          const figure = await measure(server, id);
-          if (figure === null || figure === undefined) throw new Error("no figure was measured");
-          figures.set(id, [...(figures.get(id) ?? []), figure]);
+          figures = await measure(server, id);
         } catch (error) {
-          out[id] = { error: errorText(error) };
+          failAll(id, errorText(error));
+          continue;
+        }
+        for (const name of names) {
+          const figure = figures[name];
+          if (out[name][id]) continue;
+          if (figure === null || figure === undefined) {
+            out[name][id] = { error: "no figure was measured" };
+          } else values.set(`${name}\0${id}`, [...(values.get(`${name}\0${id}`) ?? []), figure]);
         }
       }
     }
   } finally {
     for (const server of running.values()) await server.stop();
   }
-  for (const [id, values] of figures) {
-    if (!out[id]) out[id] = { rounds: values, median: median(values) };
+  for (const [key, list] of values) {
+    const [name, id] = key.split("\0") as [K, ServerId];
+    out[name][id] ??= { rounds: list, median: median(list) };
   }
   return out;
+}
+
+/** Whether our server's sources read `BATCH_WINDOW_MS` (the option lands in src/ later). */
+async function sourcesReadBatchWindow(): Promise<boolean> {
+  const grep = await output("grep", ["-rlq", "BATCH_WINDOW_MS", `${REPO_ROOT}/src`]);
+  return grep.code === 0;
+}
+
+/**
+ * Runs `?batch=1` clients at the CPU measure and the load point once per
+ * `BATCH_WINDOW_MS` value, each on a fresh server with the variable set, and
+ * decides from the figures whether the server honours it: with a window the
+ * frames at the load point carry more messages, or the 30 msg/s p50 grows by
+ * at least half the window. Skipped when src/ does not read the variable,
+ * unless `--s1-batch-windows` was given.
+ */
+async function batchWindows(
+  options: BenchOptions,
+  sizes: Record<string, unknown>,
+  tmp: string,
+): Promise<NonNullable<RunResults["s1Windows"]>> {
+  const windows = (sizes.batchWindows as number[]).filter((w) => w >= 0);
+  if (windows.length === 0) return { error: "no windows were given", skipped: true };
+  const forced = "s1.batchWindows" in options.overrides;
+  if (!forced && !await sourcesReadBatchWindow()) {
+    return {
+      error:
+        "src/ does not read BATCH_WINDOW_MS yet, so no window was measured (give --s1-batch-windows to run the series anyway)",
+      skipped: true,
+    };
+  }
+  const series = windows.includes(0) ? windows : [0, ...windows];
+  const runs: BatchWindowResult["runs"] = [];
+  for (const windowMs of series) {
+    say(`S1 batch window ${windowMs} ms on ours-batch`);
+    const dir = await freshDir(tmp, `s1-window-${windowMs}`);
+    const r = await withServer(
+      { kind: "ours", env: oursEnv(dir, { BATCH_WINDOW_MS: String(windowMs) }) },
+      (s) => runLoad<FanoutResult>("fanout", s, { ...sizes, rates: [], batch: true }, 120_000),
+    );
+    runs.push(
+      isFailure(r) ? { ...r, windowMs } : { windowMs, measure: r.measure, load: r.load ?? null },
+    );
+  }
+  return { ...judgeWindows(runs), runs };
+}
+
+/** Decides whether the server honoured the windows, from the series' largest window against 0. */
+export function judgeWindows(
+  runs: BatchWindowResult["runs"],
+): Pick<BatchWindowResult, "honoured" | "evidence"> {
+  const good = runs.filter((r): r is BatchWindowRun => !isFailure(r));
+  const base = good.find((r) => r.windowMs === 0);
+  const widest = good.filter((r) => r.windowMs > 0).sort((a, b) => b.windowMs - a.windowMs)[0];
+  if (!base || !widest) {
+    return { honoured: false, evidence: "the window 0 or a window above 0 did not run" };
+  }
+  const p50Rise = (widest.measure.latency.p50 ?? 0) - (base.measure.latency.p50 ?? 0);
+  const mpf = (r: BatchWindowRun) => r.load?.messagesPerFrame ?? r.measure.messagesPerFrame ?? 1;
+  const mpfGain = mpf(widest) / Math.max(0.01, mpf(base));
+  const honoured = p50Rise >= widest.windowMs / 2 || mpfGain >= 1.3;
+  return {
+    honoured,
+    evidence: `at ${widest.windowMs} ms against 0: p50 at the CPU measure ${
+      p50Rise >= 0 ? "+" : ""
+    }${p50Rise.toFixed(1)} ms (honoured from +${
+      (widest.windowMs / 2).toFixed(1)
+    }), messages per frame at the load point ${mpf(widest).toFixed(2)} vs ${
+      mpf(base).toFixed(2)
+    } (honoured from 1.3×)`,
+  };
 }
 
 /** Runs the `deno bench` micro-benchmarks and collects their figures. */
@@ -389,37 +436,84 @@ async function runMicro(): Promise<MicroResult[] | Failure> {
   }
 }
 
-/** Runs one scenario on our server under `--cpu-prof` and summarises the profile. */
+/**
+ * Runs one scenario on a Deno server (ours or the floor) under `--cpu-prof`
+ * and summarises the profile. S1 runs its CPU measure and load point only
+ * (no ramp), so the profile is of steady delivery.
+ */
 async function runProfile(
   scenario: "S1" | "S2" | "S3",
+  id: ServerId,
   options: BenchOptions,
   tmp: string,
 ): Promise<ProfileResult | Failure> {
-  const profDir = await Deno.makeTempDir({ prefix: `chat-bench-profile-${scenario}-` });
-  say(`${scenario} on ours under --cpu-prof (profile in ${profDir})`);
+  const profDir = await Deno.makeTempDir({ prefix: `chat-bench-profile-${scenario}-${id}-` });
+  say(`${scenario} on ${id} under --cpu-prof (profile in ${profDir})`);
   const job = { S1: "fanout", S2: "manyRooms", S3: "storm" }[scenario];
+  const dir = await freshDir(tmp, `profile-${scenario}-${id}`);
   const run = await withServer(
-    {
-      kind: "ours",
-      env: oursEnv(await freshDir(tmp, `profile-${scenario}`)),
-      cpuProfDir: profDir,
-    },
+    { ...specFor(id, dir), cpuProfDir: profDir },
     (s) =>
       runLoad<unknown>(
         job,
         s,
-        { ...scenarioSizes(options, scenario), client: options.client, batch: false },
+        {
+          ...scenarioSizes(options, scenario),
+          ...(scenario === "S1" ? { rates: [] } : {}),
+          client: options.client,
+          batch: id === "ours-batch",
+        },
         600_000,
       ),
   );
-  if (typeof run === "object" && run !== null && "error" in run) return run as Failure;
+  if (isFailure(run)) return run;
   const files = [];
   for await (const entry of Deno.readDir(profDir)) {
     if (entry.name.endsWith(".cpuprofile")) files.push(`${profDir}/${entry.name}`);
   }
   if (files.length === 0) return { error: `no .cpuprofile was written to ${profDir}` };
   const file = files[0]!;
-  return summariseProfile(JSON.parse(await Deno.readTextFile(file)), file);
+  const summary = summariseProfile(JSON.parse(await Deno.readTextFile(file)), file);
+  if (scenario !== "S1") return summary;
+  const fanout = run as FanoutResult;
+  return {
+    ...summary,
+    usPerDelivery: {
+      measure: fanout.measure.serverCpuUsPerDelivery,
+      load: fanout.load?.serverCpuUsPerDelivery ?? null,
+    },
+  };
+}
+
+/**
+ * S6 and the memory breakdown, from the JSON their own runs wrote
+ * (`bench/sockets.json`, `bench/memory.json`), when present.
+ */
+async function reportExtras(): Promise<ReportExtras> {
+  const read = async <T>(file: string): Promise<T | undefined> => {
+    try {
+      return JSON.parse(await Deno.readTextFile(`${REPO_ROOT}/bench/${file}`)) as T;
+    } catch {
+      return undefined;
+    }
+  };
+  const sockets = await read<SocketsResults>("sockets.json");
+  const memory = await read<MemoryResults>("memory.json");
+  return {
+    ...(sockets
+      ? {
+        sockets: {
+          targets: socketsTargets(sockets),
+          date: sockets.startedAt,
+          report: "SOCKETS.md",
+          summary: socketsSummary(sockets),
+        },
+      }
+      : {}),
+    ...(memory
+      ? { memory: { date: memory.startedAt, report: "MEMORY.md", summary: memorySummary(memory) } }
+      : {}),
+  };
 }
 
 function addNotes(results: RunResults): void {
@@ -490,13 +584,12 @@ async function main(): Promise<void> {
     for (const scenario of options.scenarios) {
       await runScenario(scenario, options, results, tmp);
     }
-    for (const scenario of options.profile) {
-      results.profile ??= {};
-      results.profile[scenario as "S1" | "S2" | "S3"] = await runProfile(
-        scenario as "S1" | "S2" | "S3",
-        options,
-        tmp,
-      );
+    for (const scenario of options.profile as ("S1" | "S2" | "S3")[]) {
+      const byServer: Partial<Record<ServerId, ProfileResult | Failure>> = {};
+      for (const id of options.profileServers) {
+        byServer[id] = await runProfile(scenario, id, options, tmp);
+      }
+      (results.profile ??= {})[scenario] = byServer;
     }
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
@@ -508,9 +601,17 @@ async function main(): Promise<void> {
   results.machine["load average at end"] = (await readText("/proc/loadavg")).split(" ").slice(0, 3)
     .join(" ");
   addNotes(results);
+  const skipped = ALL_SCENARIOS.filter((id) => !options.scenarios.includes(id));
+  if (skipped.length > 0) {
+    results.notes.push(
+      `Not part of this run: ${
+        skipped.join(", ")
+      } (\`--only\`); their targets read "not measured", and their last figures are in this file's history.`,
+    );
+  }
   const path = (p: string) => (p.startsWith("/") ? p : `${REPO_ROOT}/${p}`);
   await Deno.writeTextFile(path(options.json), JSON.stringify(results, null, 2) + "\n");
-  await Deno.writeTextFile(path(options.out), renderReport(results));
+  await Deno.writeTextFile(path(options.out), renderReport(results, await reportExtras()));
   // Keep both files as `deno fmt --check` (part of `deno task check`) wants them.
   await output("deno", ["fmt", "--quiet", path(options.out), path(options.json)]);
   say(`wrote ${options.out} and ${options.json} in ${results.durationSec} s`);

@@ -6,15 +6,17 @@
  */
 
 /** A kind of server process. */
-export type ServerKind = "ours" | "floor" | "ws" | "socketio";
+export type ServerKind = "ours" | "floor" | "bun" | "ws" | "socketio";
 
 /** How to start one server. */
 export interface ServerSpec {
   readonly kind: ServerKind;
   /** Extra environment, e.g. our server's `STORE`, `PBKDF2_ITERATIONS`. */
   readonly env?: Readonly<Record<string, string>>;
-  /** Write a V8 CPU profile of our server here on exit (`--cpu-prof`). */
+  /** Write a V8 CPU profile here on exit (`--cpu-prof`; our server and the floor). */
   readonly cpuProfDir?: string;
+  /** Open the V8 inspector on 127.0.0.1 at this port (`--inspect`; our server and the floor). */
+  readonly inspectPort?: number;
 }
 
 /** A running server. */
@@ -31,6 +33,9 @@ export interface RunningServer extends AsyncDisposable {
 
 /** The repository root (the parent of `bench/`). */
 export const REPO_ROOT: string = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** The `bun` binary that the npm `bun` package in `bench/peers` installs. */
+export const BUN_PATH: string = `${REPO_ROOT}/bench/peers/node_modules/.bin/bun`;
 
 /** Runs a command with the soft fd limit raised to the hard one. */
 export function raisedLimitArgs(command: readonly string[]): string[] {
@@ -68,6 +73,14 @@ export function oursEnv(
   };
 }
 
+/** The profiling and inspector flags of a Deno server. */
+function denoFlags(spec: ServerSpec): string[] {
+  return [
+    ...(spec.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${spec.cpuProfDir}`] : []),
+    ...(spec.inspectPort ? [`--inspect=127.0.0.1:${spec.inspectPort}`] : []),
+  ];
+}
+
 function command(spec: ServerSpec): string[] {
   switch (spec.kind) {
     case "ours":
@@ -79,11 +92,20 @@ function command(spec: ServerSpec): string[] {
         "--allow-read",
         "--allow-write",
         "--allow-sys=hostname",
-        ...(spec.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${spec.cpuProfDir}`] : []),
+        ...denoFlags(spec),
         "src/main.ts",
       ];
     case "floor":
-      return ["deno", "run", "--allow-net", "--allow-env", "bench/peers/deno_floor.ts"];
+      return [
+        "deno",
+        "run",
+        "--allow-net",
+        "--allow-env",
+        ...denoFlags(spec),
+        "bench/peers/deno_floor.ts",
+      ];
+    case "bun":
+      return [BUN_PATH, "bench/peers/bun_server.mjs"];
     case "ws":
       return ["node", "bench/peers/ws_server.mjs"];
     case "socketio":

@@ -13,7 +13,9 @@
  */
 import { readFileSync } from "node:fs";
 import net from "node:net";
+import { resolve as resolvePath } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 
 // ---------------------------------------------------------------------------
@@ -24,7 +26,7 @@ const BUCKET_MS = 0.1;
 const BUCKETS = 300_000; // 0.1 ms resolution up to 30 s; slower lands in the last bucket
 
 /** A latency histogram with 0.1 ms buckets. */
-class Histogram {
+export class Histogram {
   constructor() {
     this.counts = new Uint32Array(BUCKETS);
     this.n = 0;
@@ -53,6 +55,22 @@ class Histogram {
     return round(this.max, 1);
   }
 
+  /** The non-empty buckets as `[index, count]` pairs, to send to another process. */
+  sparse() {
+    /** @type {[number, number][]} */
+    const out = [];
+    for (let i = 0; i < BUCKETS; i++) if (this.counts[i]) out.push([i, this.counts[i]]);
+    return { buckets: out, n: this.n, sum: this.sum, max: this.max };
+  }
+
+  /** Adds what {@linkcode Histogram.sparse} of another histogram returned. */
+  merge(/** @type {{ buckets: [number, number][], n: number, sum: number, max: number }} */ other) {
+    for (const [i, count] of other.buckets) this.counts[i] += count;
+    this.n += other.n;
+    this.sum += other.sum;
+    if (other.max > this.max) this.max = other.max;
+  }
+
   summary() {
     return {
       count: this.n,
@@ -66,7 +84,7 @@ class Histogram {
 }
 
 /** @param {number} x @param {number} digits */
-function round(x, digits) {
+export function round(x, digits) {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
@@ -82,10 +100,13 @@ function quantileOf(values, p) {
 }
 
 /** Per-step delivery counts and latencies. */
-class Steps {
+export class Steps {
   constructor() {
     /** @type {Histogram[]} */
     this.hist = [];
+    /** Frames that carried at least one marker, by the step of their first marker. */
+    /** @type {number[]} */
+    this.frames = [];
   }
 
   /** Every delivery seen, of any step. */
@@ -103,8 +124,8 @@ class Steps {
   }
 }
 
-/** Reads server CPU time and memory from /proc; a gone process reads as null. */
-class ProcStats {
+/** Reads server CPU time and memory from /proc. */
+export class ProcStats {
   /** @param {number} pid @param {number} clkTck */
   constructor(pid, clkTck) {
     this.pid = pid;
@@ -128,7 +149,7 @@ class ProcStats {
 }
 
 /** CPU and wall time over an interval, for the server and this client. */
-class Meter {
+export class Meter {
   /** @param {ProcStats} server */
   constructor(server) {
     this.server = server;
@@ -161,11 +182,15 @@ const MARK = Buffer.from("~T");
 const COLON = 0x3a;
 const TILDE = 0x7e;
 
-/** Microseconds on this process's monotonic clock. */
-const nowUs = () => Math.round(performance.now() * 1000);
+/**
+ * Microseconds since the epoch: the process's monotonic clock from its start
+ * time, so that a timestamp sent by one load process can be read by another.
+ */
+const clockUs = () => (performance.timeOrigin + performance.now()) * 1000;
+const nowUs = () => Math.round(clockUs());
 
 /** @param {number} step @param {number} bytes */
-function messageText(step, bytes) {
+export function messageText(step, bytes) {
   const head = `~T${step}:${nowUs()}~`;
   return bytes > head.length ? head + "x".repeat(bytes - head.length) : head;
 }
@@ -181,7 +206,7 @@ function messageText(step, bytes) {
 function scan(buf, start, end, steps) {
   let i = buf.indexOf(MARK, start);
   if (i < 0 || i >= end) return 0;
-  const now = performance.now() * 1000;
+  const now = clockUs();
   let found = 0;
   while (i >= 0 && i < end) {
     let j = i + 2;
@@ -198,6 +223,7 @@ function scan(buf, start, end, steps) {
       c = buf[j++];
     }
     steps.get(step).add((now - sent) / 1000);
+    if (found === 0) steps.frames[step] = (steps.frames[step] ?? 0) + 1;
     found++;
     i = buf.indexOf(MARK, j);
   }
@@ -209,17 +235,18 @@ function scan(buf, start, end, steps) {
 // ---------------------------------------------------------------------------
 
 /**
- * @typedef {{ kind: "ours" | "floor" | "ws" | "socketio", base: string, pid: number }} ServerRef
- * @typedef {{ batch?: boolean, token?: string }} ConnOptions
+ * @typedef {{ kind: "ours" | "floor" | "bun" | "ws" | "socketio", base: string, pid: number }} ServerRef
+ * @typedef {{ batch?: boolean, token?: string, localPort?: number }} ConnOptions
  */
 
 /**
  * @param {ServerRef} server
  * @param {"raw" | "ws"} client which client implementation opens connections
+ * @param {string | undefined} localAddress the loopback address connections leave from
  */
-function dialect(server, client = "raw") {
+export function dialect(server, client = "raw", localAddress = undefined) {
   const ws = server.base.replace(/^http/, "ws");
-  return { ...speech(server, ws), client };
+  return { ...speech(server, ws), client, localAddress };
 }
 
 /** @param {ServerRef} server @param {string} ws */
@@ -237,6 +264,7 @@ function speech(server, ws) {
         socketio: false,
       };
     case "floor":
+    case "bun":
     case "ws":
       return {
         /** @param {string} room */
@@ -262,7 +290,7 @@ function speech(server, ws) {
 }
 
 /** Counters shared by every connection of a run. */
-class Health {
+export class Health {
   constructor() {
     this.unexpectedCloses = 0;
     /** @type {Record<string, number>} */
@@ -294,6 +322,7 @@ function connectWs(d, room, options, steps, health, timeoutMs = 15_000) {
       skipUTF8Validation: true,
       handshakeTimeout: timeoutMs,
       maxPayload: 64 * 1024 * 1024,
+      ...(d.localAddress ? { localAddress: d.localAddress } : {}),
     });
     let ready = false;
     let closing = false;
@@ -417,6 +446,10 @@ function connectRaw(d, room, options, steps, health, timeoutMs = 15_000) {
     const socket = net.connect({
       host: url.hostname,
       port: Number(url.port),
+      ...(d.localAddress ? { localAddress: d.localAddress } : {}),
+      // An explicit port spares the kernel's search for a free one, which slows
+      // down as an address's ports fill (bind before connect).
+      ...(options.localPort ? { localPort: options.localPort } : {}),
       onread: { buffer: READ_BUFFER, callback: (n, buf) => void onData(buf.subarray(0, n)) },
     });
     socket.setNoDelay(true);
@@ -554,7 +587,7 @@ function connectRaw(d, room, options, steps, health, timeoutMs = 15_000) {
  * @param {Steps} steps
  * @param {Health} health
  */
-function connect(d, room, options, steps, health) {
+export function connect(d, room, options, steps, health) {
   return d.client === "ws"
     ? connectWs(d, room, options, steps, health)
     : connectRaw(d, room, options, steps, health);
@@ -569,7 +602,7 @@ function connect(d, room, options, steps, health) {
  * @param {(i: number) => Promise<T>} task
  * @returns {Promise<{ results: (T | undefined)[], failures: number, firstError: string }>}
  */
-async function pool(n, concurrency, task) {
+export async function pool(n, concurrency, task) {
   /** @type {(T | undefined)[]} */
   const results = new Array(n);
   let next = 0;
@@ -591,7 +624,7 @@ async function pool(n, concurrency, task) {
 }
 
 /** @param {number} ms */
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Calls `send(k)` `rate` times a second for `durationMs`, evenly spaced.
@@ -601,7 +634,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * @param {(k: number) => void} send
  * @returns {Promise<{ sent: number, lagP99Ms: number | null }>} lag: how late sends left
  */
-function pace(rate, durationMs, send) {
+export function pace(rate, durationMs, send) {
   const total = Math.max(1, Math.round((rate * durationMs) / 1000));
   const start = performance.now();
   const lag = new Histogram();
@@ -627,7 +660,7 @@ function pace(rate, durationMs, send) {
  *
  * @param {Histogram} h @param {number} expected @param {number} maxMs @param {number} stallMs
  */
-async function drain(h, expected, maxMs, stallMs = 1000) {
+export async function drain(h, expected, maxMs, stallMs = 1000) {
   const start = performance.now();
   let last = h.n;
   let lastChange = start;
@@ -679,16 +712,16 @@ async function makeTokens(base, count, tag) {
 }
 
 /** @param {ServerRef} server @param {number} count */
-function tokensFor(server, count) {
+export function tokensFor(server, count) {
   if (server.kind !== "ours") return Promise.resolve(/** @type {string[]} */ ([]));
   return makeTokens(server.base, count, Math.random().toString(36).slice(2, 8));
 }
 
 /** @param {string[]} tokens @param {number} i */
-const tokenAt = (tokens, i) => (tokens.length ? tokens[i % tokens.length] : undefined);
+export const tokenAt = (tokens, i) => (tokens.length ? tokens[i % tokens.length] : undefined);
 
 /** @param {string} message */
-const log = (message) => process.stderr.write(`[loadgen] ${message}\n`);
+export const log = (message) => process.stderr.write(`[loadgen] ${message}\n`);
 
 /**
  * Opens `n` connections with bounded concurrency.
@@ -699,7 +732,7 @@ const log = (message) => process.stderr.write(`[loadgen] ${message}\n`);
  * @param {(i: number) => { room: string, options: ConnOptions }} place
  * @param {Steps} steps @param {Health} health
  */
-async function openMany(d, n, concurrency, place, steps, health) {
+export async function openMany(d, n, concurrency, place, steps, health) {
   const started = performance.now();
   const { results, failures, firstError } = await pool(n, concurrency, (i) => {
     const { room, options } = place(i);
@@ -711,7 +744,7 @@ async function openMany(d, n, concurrency, place, steps, health) {
 }
 
 /** @param {{ close: () => Promise<void> }[]} conns */
-async function closeAll(conns) {
+export async function closeAll(conns) {
   await pool(conns.length, 500, (i) => conns[i].close());
 }
 
@@ -733,11 +766,14 @@ async function fanout(job) {
   const health = new Health();
   const tokens = await tokensFor(job.server, Math.min(p.publishers, 10));
   const batch = Boolean(p.batch);
+  const room = `fanout-${Math.random().toString(36).slice(2, 8)}`;
   const opened = await openMany(
     d,
     p.subscribers,
     p.connectConcurrency,
-    (i) => ({ room: "fanout", options: { batch, token: tokenAt(tokens, i) } }),
+    // A room of its own: a server that ran an earlier job (the interleaved rounds)
+    // would otherwise send its messages as join history, counted as deliveries.
+    (i) => ({ room, options: { batch, token: tokenAt(tokens, i) } }),
     steps,
     health,
   );
@@ -760,9 +796,12 @@ async function fanout(job) {
       publishers[k % publishers.length].send(messageText(step, p.textBytes));
     });
     const sendWallMs = performance.now() - meter.t0;
+    // What arrived while the step was sending: a server that falls behind shows it here.
+    const whileSending = h.n;
     const expected = sent * receivers;
     await drain(h, expected, p.drainMs);
     const m = meter.stop();
+    const frames = steps.frames[step] ?? 0;
     return {
       rate,
       sent,
@@ -770,6 +809,8 @@ async function fanout(job) {
       delivered: h.n,
       lossPct: round(((expected - h.n) / Math.max(1, expected)) * 100, 2),
       deliveriesPerSec: Math.round(h.n / (sendWallMs / 1000)),
+      sendingDeliveriesPerSec: Math.round(whileSending / (sendWallMs / 1000)),
+      messagesPerFrame: frames ? round(h.n / frames, 2) : null,
       latency: h.summary(),
       sendLagP99Ms: lagP99Ms,
       ...m,
@@ -796,9 +837,17 @@ async function fanout(job) {
   log(
     `fanout: ${p.measureRate}/s → ${measure.serverCpuUsPerDelivery} µs server CPU per delivery, p99 ${measure.latency.p99} ms`,
   );
+  let step = 2;
+  // The fixed load point (150 msg/s): how a server copes past what it keeps up with.
+  const load = p.loadRate > 0 ? await runStep(step++, p.loadRate, p.loadMs) : null;
+  if (load) {
+    log(
+      `fanout: ${p.loadRate}/s → ${load.sendingDeliveriesPerSec} deliveries/s while sending, p99 ${load.latency.p99} ms, ${load.serverCpuUsPerDelivery} µs server CPU per delivery`,
+    );
+    if (!passes(load)) await quiet();
+  }
   /** @type {(Awaited<ReturnType<typeof runStep>> & { retry?: boolean, refine?: boolean })[]} */
   const ramp = [];
-  let step = 2;
   const attempt = async (/** @type {number} */ rate, /** @type {object} */ extra = {}) => {
     const r = { ...(await runStep(step++, rate, p.stepMs)), ...extra };
     ramp.push(r);
@@ -845,6 +894,7 @@ async function fanout(job) {
     members,
     connectFailures: opened.failures,
     measure,
+    load,
     ramp,
     best: best ?? null,
     /** The ramp's last rate was still within the limit: the figure is a lower bound. */
@@ -1178,7 +1228,10 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((error) => {
-  log(String(error?.stack ?? error));
-  process.exit(1);
-});
+// Run as a program (not when imported by another load process).
+if (process.argv[1] && resolvePath(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error) => {
+    log(String(error?.stack ?? error));
+    process.exit(1);
+  });
+}

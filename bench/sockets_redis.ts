@@ -1,0 +1,95 @@
+/**
+ * A `redis-server` for S6 on a free loopback port, started from a
+ * configuration file this module writes into a temporary directory (no
+ * persistence: a benchmark's data is thrown away), and stopped with it.
+ *
+ * @module
+ */
+import { freePort, raisedLimitArgs } from "./servers.ts";
+
+/** A running `redis-server`. */
+export interface BenchRedis extends AsyncDisposable {
+  readonly url: string;
+  readonly pid: number;
+  /** Stops it and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/** The configuration S6 runs Redis with. */
+export function redisConfig(port: number, dir: string): string {
+  return [
+    `port ${port}`,
+    "bind 127.0.0.1",
+    "protected-mode yes",
+    'save ""',
+    "appendonly no",
+    `dir ${dir}`,
+    'logfile ""',
+    "daemonize no",
+    "maxclients 10000",
+    "",
+  ].join("\n");
+}
+
+async function answersPing(port: number): Promise<boolean> {
+  let conn: Deno.TcpConn | undefined;
+  try {
+    conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(new TextEncoder().encode("PING\r\n"));
+    const buf = new Uint8Array(64);
+    const n = await conn.read(buf);
+    return n !== null && new TextDecoder().decode(buf.subarray(0, n)).startsWith("+PONG");
+  } catch {
+    return false;
+  } finally {
+    conn?.close();
+  }
+}
+
+/**
+ * Starts `redis-server <dir>/redis.conf`.
+ *
+ * @throws when `redis-server` is missing or does not answer within 5 s
+ */
+export async function startBenchRedis(): Promise<BenchRedis> {
+  const dir = await Deno.makeTempDir({ prefix: "chat-bench-redis-" });
+  const port = freePort();
+  await Deno.writeTextFile(`${dir}/redis.conf`, redisConfig(port, dir));
+  const child = new Deno.Command("sh", {
+    args: raisedLimitArgs(["redis-server", `${dir}/redis.conf`]),
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  const stop = async () => {
+    if (!exited) {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Gone.
+      }
+    }
+    await status;
+    await child.stderr.cancel().catch(() => {});
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  const deadline = Date.now() + 5000;
+  while (!(await answersPing(port))) {
+    if (exited || Date.now() > deadline) {
+      await stop();
+      throw new Error(`redis-server did not start on port ${port}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid: child.pid,
+    stop,
+    [Symbol.asyncDispose]: stop,
+  };
+}
