@@ -36,14 +36,17 @@ import { eventLog, type RoomLogEvent } from "./realtime/event_log.ts";
 import { Hub } from "./realtime/hub.ts";
 import { Rooms } from "./realtime/rooms.ts";
 import { SessionRegistry } from "./realtime/session_registry.ts";
+import { type MemorySource, startOverloadGuard } from "./http/overload_gate.ts";
 import type { Seat } from "./realtime/seat.ts";
 import { Signals } from "./realtime/signals.ts";
 import { loggedWire } from "./realtime/wire.ts";
 import { PresenceReporter } from "./realtime/presence_reporter.ts";
 import type { Store } from "./store/store.ts";
 import { Metrics } from "./metrics.ts";
+import { addProcessMetrics } from "./process_metrics.ts";
 import { cors } from "./http/cors.ts";
-import { RateLimiter } from "./http/rate_limiter.ts";
+import { memoryThrottles, type ThrottleFactory } from "./http/throttle.ts";
+import { requestIdFor } from "./http/request_id.ts";
 
 /** Methods reported by name in metrics; any other token counts as `OTHER`. */
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -69,6 +72,10 @@ export interface AppDeps {
   heartbeatSeconds?: number;
   /** Who may post, edit and delete in which room; default: the permission table (`permissions.ts`). */
   policy?: RoomPolicy;
+  /** Where `MEMORY_HIGH_WATER_MB`'s samples come from; default the process's RSS every 250 ms. */
+  memory?: MemorySource;
+  /** Where the login and sign-up throttles count; default: in this process. */
+  throttles?: ThrottleFactory;
 }
 
 /** A built application. */
@@ -103,6 +110,12 @@ export interface ChatApp {
    * (at most `maxMs`), so that the close frames the server sends next go out at once.
    */
   quiet(maxMs?: number): Promise<void>;
+  /**
+   * The second step: closes every open socket with `close` (1001 by default)
+   * keeping to the closing handshake, and resolves once all are closed (at
+   * most `maxMs`), before the server is shut down.
+   */
+  closeSockets(close?: CloseReason, maxMs?: number): Promise<void>;
 }
 
 /** Builds the application. */
@@ -125,6 +138,7 @@ export function createApp(deps: AppDeps): ChatApp {
     bus,
     log: eventLog(store),
     wire: loggedWire(store),
+    batchWindowMs: config.batchWindowMs,
     onError: (error) => logger.warn("Cannot fill a gap in a room's stream", { error }),
     onReset: (room, epoch) =>
       logger.warn("A room's log went back below what was delivered; its stream restarted", {
@@ -169,6 +183,15 @@ export function createApp(deps: AppDeps): ChatApp {
   let closing = false;
   const registry = new SessionRegistry();
   const metrics = new Metrics();
+  const overload = startOverloadGuard({
+    highWaterMb: config.memoryHighWaterMb,
+    registry,
+    metrics,
+    logger,
+    source: deps.memory,
+  });
+  addProcessMetrics(metrics);
+  const throttles = deps.throttles ?? memoryThrottles(now);
   metrics.gauge("chat_connections", "Open WebSocket connections", () => sockets.size);
   metrics.gauge("chat_rooms", "Rooms with members on this isolate", () => hub.roomCount);
   metrics.counter(
@@ -187,13 +210,22 @@ export function createApp(deps: AppDeps): ChatApp {
         accounts,
         tokens,
         store,
-        loginLimiter: new RateLimiter("login attempts", config.loginRateLimit, now),
-        loginUserLimiter: new RateLimiter(
-          "failed logins for this user",
-          config.loginUserRateLimit,
-          now,
-        ),
-        signupLimiter: new RateLimiter("sign-ups", config.signupRateLimit, now),
+        loginLimiter: throttles({
+          name: "login",
+          what: "login attempts",
+          perMinute: config.loginRateLimit,
+        }),
+        loginUserLimiter: throttles({
+          name: "login-user",
+          what: "failed logins for this user",
+          perMinute: config.loginUserRateLimit,
+        }),
+        signupLimiter: throttles({
+          name: "signup",
+          what: "sign-ups",
+          perMinute: config.signupRateLimit,
+        }),
+        isAdmin: (user) => moderation.access.isAdmin(user),
       }),
     )
     .route(
@@ -217,7 +249,7 @@ export function createApp(deps: AppDeps): ChatApp {
     )
     .route("/", roomRoutes({ store, readable: roomReadGate(moderation.access, tokens) }))
     .route("/", directoryRoutes({ store }))
-    .route("/", readStateRoutes({ tokens, store, actions }))
+    .route("/", readStateRoutes({ tokens, store, actions, access: moderation.access }))
     .route("/", openApi.api)
     .route(
       "/",
@@ -260,7 +292,7 @@ export function createApp(deps: AppDeps): ChatApp {
   // the smart router falls back to its trie.
   const hono = new Hono<AppEnv>()
     .use(async (c, next) => {
-      const requestId = crypto.randomUUID().slice(0, 8);
+      const requestId = requestIdFor(c.req.header("x-request-id"));
       c.set("requestId", requestId);
       const started = performance.now();
       await next();
@@ -284,6 +316,7 @@ export function createApp(deps: AppDeps): ChatApp {
       }
     })
     .use(clientAddress(config))
+    .use(overload.gate)
     .route("/", healthRoutes({ store, accepting: () => !closing }))
     .get("/metrics", () =>
       new Response(metrics.render(), {
@@ -311,6 +344,7 @@ export function createApp(deps: AppDeps): ChatApp {
     async close(options = {}) {
       const { close = CLOSE.SHUTDOWN, closeSockets = true } = options;
       closing = true;
+      overload.close();
       if (closeSockets) { for (const end of [...sockets]) end(close); }
       rooms.clear();
       // Give clients a moment to answer the close frames, so they see the code.
@@ -327,6 +361,10 @@ export function createApp(deps: AppDeps): ChatApp {
     quiet(maxMs = 1000) {
       closing = true;
       return registry.quietDown(maxMs);
+    },
+    closeSockets(close = CLOSE.SHUTDOWN, maxMs = 1000) {
+      closing = true;
+      return registry.closeAll(close, maxMs);
     },
   };
 }

@@ -5,8 +5,8 @@
  * @module
  */
 
-/** The HTTP statuses this server answers errors with. */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 426 | 429 | 500 | 503;
+/** The HTTP statuses this server answers errors with (410 only as a v2 `error` event). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 426 | 429 | 500 | 503;
 
 /** An error whose `type` and `message` are safe to show to clients. */
 export class AppError extends Error {

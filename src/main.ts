@@ -6,8 +6,11 @@
  * @module
  */
 import { configFrom } from "./config/flags.ts";
+import { helpText, oneShotRequest, versionText } from "./config/help.ts";
 import { StartupError } from "./errors.ts";
 import { readTlsOptions, serveTls } from "./http/tls_options.ts";
+import { CLOSE } from "./contract/mod.js";
+import { CLOSE_MAX_MS, QUIET_MAX_MS } from "./realtime/session_registry.ts";
 import { openRuntime, type Runtime } from "./runtime.ts";
 
 /** Prints a failure to start and exits: 2 for a bad setting, 1 for a backend that is away. */
@@ -17,6 +20,13 @@ function cannotStart(error: StartupError): never {
 }
 
 async function main(): Promise<void> {
+  const oneShot = oneShotRequest(Deno.args);
+  if (oneShot) {
+    await Deno.stdout.write(
+      new TextEncoder().encode(oneShot === "help" ? helpText() : versionText()),
+    );
+    Deno.exit(0);
+  }
   let runtime: Runtime;
   let tls: Deno.TlsCertifiedKeyPem | undefined;
   try {
@@ -54,21 +64,21 @@ async function main(): Promise<void> {
       logger.error("Shutdown took longer than 5 seconds; exiting");
       Deno.exit(1);
     }, 5000);
-    // Sockets are closed by Deno's own shutdown, with 1001: closed from
-    // JavaScript, a client that is sending at that moment would get 1006 (see
-    // src/realtime/session_registry.ts). First the app takes no more sockets or
-    // frames and writes nothing more, and what it wrote drains, so each close
-    // frame goes out at once; then the server closes every socket; then the
-    // app finishes what it was storing and closes the bus and the store, so
-    // everything acknowledged is committed.
-    await runtime.app.quiet(1000);
-    const shutdown = server.shutdown();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    // Deno's own shutdown drops each connection right after its close
+    // frame, and a client that is sending then loses that frame (1006; see
+    // src/realtime/session_registry.ts). So first the app takes no more
+    // sockets or frames and writes nothing more, and what it wrote drains;
+    // then it closes every socket with 1001 keeping to the closing handshake
+    // and waits for the clients' close frames; then the server shuts down
+    // (what is left: sockets still upgrading, peers that stopped reading);
+    // then the app finishes what it was storing and closes the bus and the
+    // store, so everything acknowledged is committed.
+    await runtime.app.quiet(QUIET_MAX_MS);
+    await runtime.app.closeSockets(CLOSE.SHUTDOWN, CLOSE_MAX_MS);
     // A peer that stopped reading keeps its connection until TCP gives up on
     // it, and the server's shutdown with it: do not wait for that.
-    const grace = new Promise((resolve) => setTimeout(resolve, 1500));
-    await Promise.race([shutdown, grace]);
+    const grace = new Promise((resolve) => setTimeout(resolve, 1000));
+    await Promise.race([server.shutdown(), grace]);
     await runtime.close({ closeSockets: false });
     clearTimeout(deadline);
     Deno.exit(0);

@@ -66,6 +66,19 @@ export class Gauge implements Metric {
   }
 }
 
+/** A constant `1` whose labels carry the facts (`chat_build_info{version="…"} 1`). */
+export class InfoGauge implements Metric {
+  constructor(readonly name: string, readonly help: string, readonly labels: Labels) {}
+
+  render(): string {
+    return [
+      `# HELP ${this.name} ${this.help}`,
+      `# TYPE ${this.name} gauge`,
+      `${this.name}${labelKey(this.labels)} 1`,
+    ].join("\n");
+  }
+}
+
 /** A histogram with fixed buckets (seconds). */
 export class Histogram implements Metric {
   readonly #series = new Map<string, { counts: number[]; sum: number; count: number }>();
@@ -148,7 +161,7 @@ export class Metrics {
     "chat_message_delivery_seconds",
     "From a message's createdAt to its in-order delivery on this isolate",
   );
-  readonly #gauges: Gauge[] = [];
+  readonly #gauges: Metric[] = [];
 
   /** Adds a gauge read at render time. */
   gauge(name: string, help: string, read: () => number): void {
@@ -158,6 +171,11 @@ export class Metrics {
   /** Adds a counter kept elsewhere and read at render time. */
   counter(name: string, help: string, read: () => number): void {
     this.#gauges.push(new Gauge(name, help, read, "counter"));
+  }
+
+  /** Adds a constant `1` labelled with `labels` (build or version facts). */
+  info(name: string, help: string, labels: Labels): void {
+    this.#gauges.push(new InfoGauge(name, help, labels));
   }
 
   /** The Prometheus text exposition. */

@@ -111,7 +111,14 @@ export async function openRuntime(
     const bus = await BUSES[config.bus](context);
     opened.push(() => bus.close());
     const jwtSecret = await resolveJwtSecret(config, store, logger);
-    const app = createApp({ config, store, bus, jwtSecret, logger });
+    // With Redis, the login and sign-up throttles count across every process.
+    const throttles = redis
+      ? (await import("./redis/shared_throttle.ts")).redisThrottles({
+        client: redis.commands,
+        logger,
+      })
+      : undefined;
+    const app = createApp({ config, store, bus, jwtSecret, logger, throttles });
     const retention = startRetentionJob({ store, days: config.messageRetentionDays, logger });
     let closing: Promise<void> | undefined;
     return {

@@ -1,12 +1,17 @@
 /**
  * The entry for `deno serve` (and `deno serve --parallel`): each isolate builds
  * its own runtime on first use. Deno closes the sockets itself on SIGTERM with
- * 1001; this closes the bus (a BroadcastChannel keeps a process alive) and the store.
+ * 1001; this closes the bus (a BroadcastChannel keeps a process alive) and the
+ * store. SIGUSR2 closes the sockets cleanly first: send it, then SIGTERM
+ * `STOP_NOTICE_MS` later (the `start:parallel` launcher does; see
+ * `src/realtime/session_registry.ts`).
  *
  * @module
  */
 import { loadConfig } from "./config/load_config.ts";
 import { StartupError } from "./errors.ts";
+import { CLOSE } from "./contract/mod.js";
+import { CLOSE_MAX_MS, QUIET_MAX_MS } from "./realtime/session_registry.ts";
 import { openRuntime, type Runtime } from "./runtime.ts";
 
 let runtime: Promise<Runtime> | undefined;
@@ -22,6 +27,17 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (runtime) await (await runtime).close({ closeSockets: false });
   });
 }
+// Deno's shutdown drops each connection right after its close frame, so a
+// client that is sending loses that frame (see src/realtime/session_registry.ts).
+// `deno serve` starts its shutdown on the signal itself, so the launcher sends
+// SIGUSR2 first: the isolate goes quiet and closes its sockets itself, keeping
+// to the closing handshake; SIGTERM follows `STOP_NOTICE_MS` later.
+Deno.addSignalListener("SIGUSR2", async () => {
+  if (!runtime) return;
+  const { app } = await runtime;
+  await app.quiet(QUIET_MAX_MS);
+  await app.closeSockets(CLOSE.SHUTDOWN, CLOSE_MAX_MS);
+});
 
 try {
   await ready();

@@ -81,6 +81,20 @@ export class RoomActions {
   }
 
   /**
+   * Whether `user` may post in `room` now (not muted, banned or shut out):
+   * what decides if its `typing` is passed on. Never throws: a failure to
+   * decide is a no.
+   */
+  async mayPost(room: string, user: PublicUser): Promise<boolean> {
+    try {
+      await this.#deps.policy.check({ action: "post", user, room });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
    * Stores a message and publishes its `message` event.
    *
    * @throws {ValidationError} `BAD_TEXT`

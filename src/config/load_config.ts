@@ -52,6 +52,8 @@ export interface Config {
   readonly rateLimitPerSec: number;
   /** 0 means no cap. */
   readonly maxSocketsPerAddress: number;
+  /** Resident memory in MiB past which the server sheds load; 0 turns the guard off. */
+  readonly memoryHighWaterMb: number;
   /** Login attempts per client address per minute; 0 turns the throttle off. */
   readonly loginRateLimit: number;
   /** Failed logins per username per minute; 0 turns the throttle off. */
@@ -61,6 +63,11 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Seconds a presence entry lives unless refreshed: how long a dead isolate's members linger. */
   readonly presenceTtlSeconds: number;
+  /**
+   * The longest a `?batch=1` socket's message waits for others to share its
+   * frame, in ms; 0: only those of the same event-loop turn share one.
+   */
+  readonly batchWindowMs: number;
   /** Days a message is kept; 0 keeps every message. */
   readonly messageRetentionDays: number;
   /** Proxies whose forwarding headers are believed; empty: none. */
@@ -122,11 +129,13 @@ export function loadConfig(given: Env, options: LaunchOptions = {}): Config {
     rateLimitBurst: integer(env, "RATE_LIMIT_BURST", 1, 1_000_000),
     rateLimitPerSec: positiveNumber(env, "RATE_LIMIT_PER_SEC"),
     maxSocketsPerAddress: integer(env, "MAX_SOCKETS_PER_ADDRESS", 0, 10_000_000),
+    memoryHighWaterMb: integer(env, "MEMORY_HIGH_WATER_MB", 0, 1_048_576),
     loginRateLimit: integer(env, "LOGIN_RATE_LIMIT", 0, 1_000_000),
     loginUserRateLimit: integer(env, "LOGIN_USER_RATE_LIMIT", 0, 1_000_000),
     signupRateLimit: integer(env, "SIGNUP_RATE_LIMIT", 0, 1_000_000),
     logLevel: oneOf(env, "LOG_LEVEL", ["debug", "info", "warn", "error"] as const),
     presenceTtlSeconds: integer(env, "PRESENCE_TTL", 2, 3600),
+    batchWindowMs: integer(env, "BATCH_WINDOW_MS", 0, 1000),
     messageRetentionDays: integer(env, "MESSAGE_RETENTION_DAYS", 0, 36_500),
     trustedProxies: trustedProxies(env),
     publicUrl: publicUrl(env),

@@ -53,8 +53,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze(
     { name: "RATE_LIMIT_PER_SEC", default: "5", help: "messages per second a socket regains" },
     {
       name: "MAX_SOCKETS_PER_ADDRESS",
-      default: "1000",
-      help: "open sockets per client address (0: no cap)",
+      default: "20",
+      help: "open sockets per client address, behind TRUSTED_PROXIES the real client's (0: no cap)",
+    },
+    {
+      name: "MEMORY_HIGH_WATER_MB",
+      default: "1024",
+      help: "resident memory in MiB above which new sockets get 503 OVERLOADED, anonymous " +
+        "sockets are closed with 1013 and /readyz fails (0: off)",
     },
     { name: "LOGIN_RATE_LIMIT", default: "30", help: "logins per client address per minute" },
     { name: "LOGIN_USER_RATE_LIMIT", default: "10", help: "failed logins per username per minute" },
@@ -64,6 +70,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze(
       name: "PRESENCE_TTL",
       default: "30",
       help: "seconds a dead isolate's members stay listed as online",
+    },
+    {
+      name: "BATCH_WINDOW_MS",
+      default: "0",
+      help: "milliseconds a `?batch=1` socket's messages may wait to share one frame " +
+        "(0: those of one event-loop turn)",
     },
     {
       name: "MESSAGE_RETENTION_DAYS",

@@ -75,6 +75,11 @@ export const CLOSE: Readonly<{
     readonly code: 1013;
     readonly reason: "SLOW_CONSUMER";
   }>;
+  /** The server's memory passed its high-water mark: anonymous readers are shed (try again later). */
+  OVERLOADED: Readonly<{
+    readonly code: 1013;
+    readonly reason: "OVERLOADED";
+  }>;
   /** Removed from a private room, or disconnected by the server API. */
   KICKED: Readonly<{
     readonly code: 4001;

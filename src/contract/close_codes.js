@@ -40,6 +40,8 @@ export const CLOSE = Object.freeze({
   INTERNAL_ERROR: Object.freeze(/** @type {const} */ ({ code: 1011, reason: "INTERNAL_ERROR" })),
   /** The client stopped reading and its unsent frames passed the server's bound. */
   SLOW_CONSUMER: Object.freeze(/** @type {const} */ ({ code: 1013, reason: "SLOW_CONSUMER" })),
+  /** The server's memory passed its high-water mark: anonymous readers are shed (try again later). */
+  OVERLOADED: Object.freeze(/** @type {const} */ ({ code: 1013, reason: "OVERLOADED" })),
   /** Removed from a private room, or disconnected by the server API. */
   KICKED: Object.freeze(/** @type {const} */ ({ code: 4001, reason: "KICKED" })),
   /** Banned from the room or from the server. */

@@ -104,6 +104,10 @@ export const ERROR_TYPES: Readonly<{
   STORE_UNAVAILABLE: Readonly<{
     statuses: readonly [503];
   }>;
+  /** 503: the server's memory is past its high-water mark: no new sockets (with `Retry-After`). */
+  OVERLOADED: Readonly<{
+    statuses: readonly [503];
+  }>;
   /** 401: the server API's `X-API-Key` is missing or wrong. */
   INVALID_API_KEY: Readonly<{
     statuses: readonly [401];
@@ -139,6 +143,13 @@ export const ERROR_TYPES: Readonly<{
   /** 409: a room of that name already exists. */
   ROOM_EXISTS: Readonly<{
     statuses: readonly [409];
+  }>;
+  /**
+   * 410, never as an HTTP answer: the v2 `error` event sent before a `since`
+   * replay that cannot be whole because retention deleted older events.
+   */
+  HISTORY_PRUNED: Readonly<{
+    statuses: readonly [410];
   }>;
 }>;
 /**

@@ -63,6 +63,8 @@ export const ERROR_TYPES = Object.freeze({
   SHUTTING_DOWN: row(503),
   /** 503: the store cannot be reached. */
   STORE_UNAVAILABLE: row(503),
+  /** 503: the server's memory is past its high-water mark: no new sockets (with `Retry-After`). */
+  OVERLOADED: row(503),
   // Rooms and moderation (CONTRACT §7).
   /** 401: the server API's `X-API-Key` is missing or wrong. */
   INVALID_API_KEY: row(401),
@@ -82,6 +84,12 @@ export const ERROR_TYPES = Object.freeze({
   MESSAGE_NOT_FOUND: row(404),
   /** 409: a room of that name already exists. */
   ROOM_EXISTS: row(409),
+  // Retention (MESSAGE_RETENTION_DAYS).
+  /**
+   * 410, never as an HTTP answer: the v2 `error` event sent before a `since`
+   * replay that cannot be whole because retention deleted older events.
+   */
+  HISTORY_PRUNED: row(410),
 });
 
 /**

@@ -24,3 +24,8 @@ export const MAX_SECRET_BYTES: 1024;
 export const MAX_HISTORY_PAGE: 100;
 /** The most characters (code points) of a room name. */
 export const MAX_ROOM_NAME_CHARS: 64;
+/**
+ * The most unread messages a room's `unread` counts (`GET /users/me/rooms`); a room with more
+ * reports this number, so show it as "99+".
+ */
+export const UNREAD_CAP: 100;

@@ -35,3 +35,9 @@ export const MAX_HISTORY_PAGE = 100;
 
 /** The most characters (code points) of a room name. */
 export const MAX_ROOM_NAME_CHARS = 64;
+
+/**
+ * The most unread messages a room's `unread` counts (`GET /users/me/rooms`); a room with more
+ * reports this number, so show it as "99+".
+ */
+export const UNREAD_CAP = 100;

@@ -34,7 +34,10 @@ export function cors(allowed: readonly string[] | undefined): MiddlewareHandler<
     c.res.headers.append("vary", "Origin");
     if (permits(origin)) {
       c.res.headers.set("access-control-allow-origin", origin);
-      c.res.headers.set("access-control-expose-headers", "retry-after, x-request-id");
+      c.res.headers.set(
+        "access-control-expose-headers",
+        "retry-after, x-request-id, x-oldest-kept-seq",
+      );
     }
   };
 }

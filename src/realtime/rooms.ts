@@ -60,6 +60,8 @@ export interface RoomsOptions<E extends StreamEvent & RoomEvent> {
   readonly quietCheckMs?: number;
   /** See `RoomStreamOptions.recentKept`; default 100. */
   readonly recentKept?: number;
+  /** How long batching members' events may wait to share a frame (`BATCH_WINDOW_MS`); default 0. */
+  readonly batchWindowMs?: number;
 }
 
 interface RoomEntry<E extends StreamEvent> {
@@ -89,7 +91,7 @@ export class Rooms<E extends StreamEvent & RoomEvent = ChatMessage> implements R
     this.#options = options;
     this.#hub = options.hub;
     this.#wire = options.wire ?? plainWire<E>();
-    this.#batcher = new Batcher(options.hub, this.#wire);
+    this.#batcher = new Batcher(options.hub, this.#wire, options.batchWindowMs);
     this.#lingerMs = options.lingerMs ?? 30_000;
   }
 
@@ -160,6 +162,7 @@ export class Rooms<E extends StreamEvent & RoomEvent = ChatMessage> implements R
     const version = seat.version;
     const events = history.events.concat(tail).filter((event) => wire.visible(event, version));
     this.#sent += events.length;
+    if (history.notice !== undefined) seat.send(history.notice, true);
     if (seat.batch) {
       if (events.length > 0) seat.send(wire.encode(events, version), true);
       return;

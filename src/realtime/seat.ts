@@ -11,10 +11,10 @@ import type { ProtocolVersion } from "./wire.ts";
 
 /** A member of a room with its position in the room's stream. */
 export class Seat<E extends StreamEvent = ChatMessage> implements Member {
-  readonly user: Member["user"];
+  // What every delivery reads is copied here; the rest is read through `member`
+  // (one seat per socket: each field is 8 bytes per socket).
   readonly batch: boolean;
   readonly version: ProtocolVersion;
-  readonly socketId: string | undefined;
   /**
    * The highest `seq` its join sent (history, resume and the events held
    * meanwhile): a live event at or below it is not sent again. Events arrive
@@ -26,10 +26,16 @@ export class Seat<E extends StreamEvent = ChatMessage> implements Member {
 
   /** @param member the socket this seat writes to */
   constructor(readonly member: Member) {
-    this.user = member.user;
     this.batch = member.batch;
     this.version = member.version ?? 1;
-    this.socketId = member.socketId;
+  }
+
+  get user(): Member["user"] {
+    return this.member.user;
+  }
+
+  get socketId(): string | undefined {
+    return this.member.socketId;
   }
 
   /** Whether its join has been sent and it receives the live stream. */

@@ -3,21 +3,28 @@
  * the runtime closes their sockets, waits for what they were storing, and how
  * memory pressure sheds the anonymous ones.
  *
- * Why shutdown goes quiet first: Deno drops a connection without a close frame
- * (the client sees 1006) when its peer's data frames arrive after the server's
- * own close frame, so a client that is sending cannot be closed cleanly from
- * JavaScript. Deno's server shutdown (`server.shutdown()`, and `deno serve` on
- * a signal) closes every socket with 1001 from the runtime, reading until the
- * client's close frame; it reaches a client in time when nothing else is
- * queued ahead of its close frame. So the sessions stop taking frames and stop
- * writing, their unsent bytes drain, and only then is the server shut down.
+ * Why shutdown closes the sockets itself (measured, see docs/decisions.md
+ * "Clean shutdown"): Deno drops a socket's TCP connection right after its
+ * close frame (`server.shutdown()`, `deno serve` on a signal) or at the next
+ * data frame it reads after `socket.close()`, without waiting for the
+ * client's close frame. A client that is sending then writes into a closed
+ * connection, the kernel resets it, the client's next write fails, and the
+ * close frame it had not read yet is lost: it sees 1006. So shutdown first
+ * quiets the sessions (no frames taken, nothing more written, Deno's buffers
+ * drained, so the close frame is next on the wire), then closes every socket
+ * with the closing handshake (`closing_handshake.ts`: reading on until the
+ * client's close frame) and waits until they are closed, and only then shuts
+ * the server down.
  *
  * @module
  */
 import type { CloseReason } from "../contract/mod.js";
+import { closeWithHandshake } from "./closing_handshake.ts";
 
 /** What the registry needs of one session. */
 export interface SessionHandle {
+  /** The session's socket. */
+  readonly socket: WebSocket;
   /** An anonymous, read-only reader. */
   readonly anonymous: boolean;
   /** Bytes written to the socket and not yet sent. */
@@ -27,6 +34,16 @@ export interface SessionHandle {
   /** Ends the session with a close. */
   end(close: CloseReason): void;
 }
+
+/** The longest shutdown waits for the sessions' unsent bytes to leave Deno's buffers. */
+export const QUIET_MAX_MS = 500;
+/** The longest shutdown waits for the clients' close frames. */
+export const CLOSE_MAX_MS = 1000;
+/**
+ * Under `deno serve`, how long before SIGTERM a launcher sends SIGUSR2 (the
+ * isolates close their sockets themselves): the most that close takes.
+ */
+export const STOP_NOTICE_MS = QUIET_MAX_MS + CLOSE_MAX_MS + 100;
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -73,6 +90,25 @@ export class SessionRegistry {
       let unsent = 0;
       for (const session of this.#sessions) unsent += session.unsent();
       if (unsent === 0) return;
+      await tick(5);
+    }
+  }
+
+  /**
+   * Quiets every session and closes its open socket with `close`, keeping to
+   * the closing handshake; resolves once every one of them is closed, or
+   * after `maxMs` (a client that stopped reading never answers).
+   */
+  async closeAll(close: CloseReason, maxMs: number): Promise<void> {
+    this.#quiet = true;
+    const sockets: WebSocket[] = [];
+    for (const session of this.#sessions) {
+      if (closeWithHandshake(session.socket, close.code, close.reason)) {
+        sockets.push(session.socket);
+      }
+    }
+    const deadline = performance.now() + maxMs;
+    while (sockets.some((s) => s.readyState !== WebSocket.CLOSED) && performance.now() < deadline) {
       await tick(5);
     }
   }

@@ -21,6 +21,8 @@ import {
   toLoggedMessage,
 } from "../model.ts";
 import type { Store } from "../store/store.ts";
+import { AppError } from "../errors.ts";
+import { errorEvent } from "./commands.ts";
 import type { RoomLogEvent } from "./event_log.ts";
 import type { Backlog, StreamEvent } from "./room_stream.ts";
 
@@ -42,6 +44,8 @@ export interface History<E> {
   readonly events: readonly E[];
   /** As {@linkcode Backlog.upTo}: live events at or below it are not for the member. */
   readonly upTo: number;
+  /** A frame sent before the history: v2's `HISTORY_PRUNED` error when `since` is older than what is kept. */
+  readonly notice?: string;
 }
 
 /** How a room's events reach members of each version. */
@@ -104,17 +108,50 @@ function editOf(edit: EditEvent): { text: string; editedAt: string } {
 }
 
 /**
+ * The v2 `HISTORY_PRUNED` error event when retention removed events after
+ * `since` (`since + 1` below the room's oldest kept `seq`), else `undefined`.
+ * The store is asked only when the backlog does not start with the event
+ * right after `since` (a reconnect that missed a few events does not ask).
+ */
+async function prunedNotice(
+  store: Pick<Store, "oldestKeptSeq">,
+  room: string,
+  since: number | undefined,
+  events: readonly RoomLogEvent[],
+): Promise<string | undefined> {
+  if (since === undefined) return undefined;
+  const first = events[0];
+  if (first !== undefined && first.type !== "hole" && first.seq === since + 1) return undefined;
+  const oldest = await store.oldestKeptSeq(room);
+  if (since + 1 >= oldest) return undefined;
+  return errorEvent(
+    new AppError(
+      410,
+      "HISTORY_PRUNED",
+      `Cannot replay every event after seq ${since}: older messages were deleted by ` +
+        `retention; the oldest kept seq is ${oldest}`,
+    ),
+  );
+}
+
+/**
  * The wire of a v2 room stream (`eventLog`'s events). A v1 history is read
  * again from the store's message list when the stream's backlog holds
  * anything but messages (an edit, a delete or a hole changes what v1 sees).
  */
-export function loggedWire(store: Pick<Store, "listMessages">): EventWire<RoomLogEvent> {
+export function loggedWire(
+  store: Pick<Store, "listMessages" | "oldestKeptSeq">,
+): EventWire<RoomLogEvent> {
   return {
     visible: (event, version) => version === 2 ? event.type !== "hole" : event.type === "message",
     encode: (events, version) =>
       JSON.stringify(version === 2 ? events : events.map((e) => v1Message(e as LoggedMessage))),
     async history({ room, version, since, backlog }) {
-      if (version === 2) return { events: foldEvents(backlog.events), upTo: backlog.upTo };
+      if (version === 2) {
+        const notice = await prunedNotice(store, room, since, backlog.events);
+        const events = foldEvents(backlog.events);
+        return notice ? { events, upTo: backlog.upTo, notice } : { events, upTo: backlog.upTo };
+      }
       if (backlog.events.every((event) => event.type === "message")) return backlog;
       const messages = await store.listMessages(
         room,

@@ -5,11 +5,23 @@
  *
  * @module
  */
+import { UNREAD_CAP } from "../contract/mod.js";
 import { describeError } from "../web/describe.js";
 
 /**
  * @import { ChatClient, DirectoryRoom, UserRoom } from "../client/chat_client.js"
  */
+
+/**
+ * The text of an unread badge: the server counts up to `UNREAD_CAP`, so at
+ * the cap there may be more.
+ *
+ * @param {number} unread
+ * @returns {string}
+ */
+export function unreadLabel(unread) {
+  return unread >= UNREAD_CAP ? `${UNREAD_CAP - 1}+` : String(unread);
+}
 
 /**
  * The link of one room, with its unread badge.
@@ -34,7 +46,7 @@ function roomItem(room, label, unread, current) {
   if (unread > 0) {
     const badge = document.createElement("span");
     badge.className = "badge";
-    badge.textContent = String(unread);
+    badge.textContent = unreadLabel(unread);
     const spoken = document.createElement("span");
     spoken.className = "visually-hidden";
     spoken.textContent = " unread";

@@ -91,7 +91,7 @@ Deno.test("signUp() returns the new user and login() keeps the token for later c
   const result = await client.login("alice", "correct horse");
   assert.equal(client.token, result.token);
   assert.deepEqual(client.user, { id: created.id, username: "alice" });
-  assert.deepEqual(await client.me(), { id: created.id, username: "alice" });
+  assert.deepEqual(await client.me(), { id: created.id, username: "alice", admin: false });
 });
 
 Deno.test("signUp() throws an ApiError USER_EXISTS with status 409 when the name is taken", async () => {

@@ -28,12 +28,14 @@ Deno.test("loadConfig() of an empty record gives the defaults", () => {
     allowedOrigins: undefined,
     rateLimitBurst: 20,
     rateLimitPerSec: 5,
-    maxSocketsPerAddress: 1000,
+    maxSocketsPerAddress: 20,
+    memoryHighWaterMb: 1024,
     logLevel: "info",
     loginRateLimit: 30,
     loginUserRateLimit: 10,
     signupRateLimit: 10,
     presenceTtlSeconds: 30,
+    batchWindowMs: 0,
   };
   assert.deepEqual(pick(loadConfig({}), expected), expected);
   assert.deepEqual(loadConfig(CONFIG_DEFAULTS), loadConfig({}), "CONFIG_DEFAULTS are the defaults");
@@ -63,6 +65,7 @@ Deno.test("loadConfig() reads every variable", () => {
     RATE_LIMIT_BURST: "3",
     RATE_LIMIT_PER_SEC: "0.5",
     MAX_SOCKETS_PER_ADDRESS: "0",
+    MEMORY_HIGH_WATER_MB: "512",
     LOG_LEVEL: "DEBUG",
     UNRELATED: "ignored",
   });
@@ -83,6 +86,7 @@ Deno.test("loadConfig() reads every variable", () => {
     rateLimitBurst: 3,
     rateLimitPerSec: 0.5,
     maxSocketsPerAddress: 0,
+    memoryHighWaterMb: 512,
     logLevel: "debug",
   };
   assert.deepEqual(pick(config, expected), expected);

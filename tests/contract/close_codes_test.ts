@@ -23,6 +23,7 @@ Deno.test("CLOSE holds the contract's close table: code and reason word of every
       ["TOO_BIG", 1009, "TOO_BIG"],
       ["INTERNAL_ERROR", 1011, "INTERNAL_ERROR"],
       ["SLOW_CONSUMER", 1013, "SLOW_CONSUMER"],
+      ["OVERLOADED", 1013, "OVERLOADED"],
       ["KICKED", 4001, "KICKED"],
       ["BANNED", 4003, "BANNED"],
     ],

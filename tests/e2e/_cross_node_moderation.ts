@@ -4,7 +4,9 @@
  * target user holds a socket on both nodes; a kick (4001), a room ban
  * (4003), a logout (1008 TOKEN_REVOKED, then 401 on REST on both nodes), a
  * server ban (4003) and the server API's disconnect (4001), each asked of the
- * first node, must close both.
+ * first node, must close both. A mute asked of the first node must reach the
+ * standing the second kept for the user's posts (its next post there closes
+ * 1008 `MUTED` at once, not after the standing's 5 s).
  *
  * @module
  */
@@ -67,8 +69,10 @@ async function closedWith(sockets: TestSocket[], code: number, reason: string, w
 /** Runs the scenario; `root` must be in the nodes' `ADMIN_USERNAMES`. */
 export async function crossNodeModeration(nodes: Nodes): Promise<void> {
   const { url } = nodes;
-  const [root, alice, bob, eve, carol, dan, frank] = await Promise.all(
-    ["root", "alice", "bob", "eve", "carol", "dan", "frank"].map((name) => signIn(url, name)),
+  const [root, alice, bob, eve, carol, dan, frank, gina] = await Promise.all(
+    ["root", "alice", "bob", "eve", "carol", "dan", "frank", "gina"].map((name) =>
+      signIn(url, name)
+    ),
   );
 
   // A kick from a private room.
@@ -78,10 +82,19 @@ export async function crossNodeModeration(nodes: Nodes): Promise<void> {
   await call(url, "DELETE", `/api/v1/rooms/team/members/${bob!.id}`, alice!.token);
   await closedWith(kicked, 4001, "KICKED", "kick");
 
-  // A room ban.
+  // A mute: gina posts on both nodes first, so each keeps her standing for its posts.
+  const muted = await nodes.sockets("lobby", gina!.token);
+  for (const [i, socket] of muted.entries()) socket.send({ text: `before the mute ${i}` });
+  for (const socket of muted) await socket.waitForMessages(muted.length);
+  await call(url, "PUT", `/api/v1/rooms/lobby/mutes/${gina!.id}`, root!.token, {});
+
+  // A room ban. Its close, on the control channel after the mute, shows that
+  // both nodes have heard of the mute too.
   const banned = await nodes.sockets("lobby", eve!.token);
   await call(url, "PUT", `/api/v1/rooms/lobby/bans/${eve!.id}`, root!.token, {});
   await closedWith(banned, 4003, "BANNED", "room ban");
+  for (const socket of muted) socket.send({ text: "after the mute" });
+  await closedWith(muted, 1008, "MUTED", "mute");
 
   // A logout: the sockets close, and REST refuses the token on every node.
   const revoked = await nodes.sockets("lobby", carol!.token);

@@ -183,6 +183,31 @@ export function moderationSocketSuite(name: string, open: () => Promise<Store>):
     await v2.close();
   });
 
+  test("a muted user is not shown typing; once unmuted it is", async (server) => {
+    const root = await signIn(server, "root");
+    const eve = await signIn(server, "eve");
+    const watcher = await connect(ws(server, "lobby", "?v=2"), [root.token]);
+    await eventOf(watcher, "presence");
+    const typist = await connect(ws(server, "lobby", "?v=2"), [eve.token]);
+    await eventOf(typist, "presence");
+    await ok(
+      call(server, "PUT", `/api/v1/rooms/lobby/mutes/${eve.user.id}`, { as: root, body: {} }),
+    );
+    typist.send({ type: "typing" });
+    // A message after the typing frame, answered in order: by then the typing was decided.
+    typist.send({ type: "message", text: "still muted?", nonce: "m" });
+    assert.equal((await eventOf(typist, "error")).error.type, "MUTED");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const typed = () => (watcher.frames.flat() as Json[]).filter((e) => e.type === "typing");
+    assert.deepEqual(typed(), []);
+    await ok(call(server, "DELETE", `/api/v1/rooms/lobby/mutes/${eve.user.id}`, { as: root }));
+    typist.send({ type: "typing" });
+    const typing = await eventOf(watcher, "typing");
+    assert.equal(typing.user.id, eve.user.id);
+    await typist.close();
+    await watcher.close();
+  });
+
   test("a delete reaches v2 members live and on since; v1 history leaves the message out", async (server) => {
     const alice = await signIn(server, "alice");
     const root = await signIn(server, "root");

@@ -40,7 +40,7 @@ Deno.test("the checker passes responses that keep the document", async () => {
   const c = await contract();
   const cases: Array<[string, string, ReturnType<typeof reply>]> = [
     ["POST", "/api/v1/users", reply(201, { error: null, data: alice })],
-    ["GET", "/api/v1/users/me", reply(200, { error: null, data: alice })],
+    ["GET", "/api/v1/users/me", reply(200, { error: null, data: { ...alice, admin: false } })],
     ["GET", "/api/v1/users/7", reply(404, err("USER_NOT_FOUND"))],
     ["GET", "/api/v1/rooms/lobby?limit=5", reply(200, { error: null, data: roomInfo() })],
     ["GET", "/api/v1/nope", reply(404, err("NOT_FOUND"))],

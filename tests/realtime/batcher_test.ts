@@ -107,3 +107,33 @@ Deno.test("flush() writes a room's frame now; drop() and clear() forget it", asy
   await delay(5);
   assert.deepEqual(a.seqs, [1]);
 });
+
+Deno.test("with a window, the first event goes at the end of its turn and later ones within the window share a frame", async () => {
+  const hub = new Hub<Seat>();
+  let clock = 1_000;
+  // A window far longer than the test's turns, on a clock the test moves.
+  const batcher = new Batcher<ChatMessage>(hub, undefined, 60_000, () => clock);
+  const member = new FakeMember(true);
+  const seat = new Seat(member);
+  seat.queue = undefined;
+  hub.join("lobby", seat);
+  try {
+    batcher.add("lobby", message(1));
+    await delay(5);
+    assert.deepEqual(member.frameSizes, [1], "nothing left within the window before it: not held");
+    batcher.add("lobby", message(2));
+    await delay(5);
+    batcher.add("lobby", message(3));
+    await delay(5);
+    assert.deepEqual(member.frameSizes, [1], "held: the last frame left less than a window ago");
+    batcher.flush("lobby");
+    assert.deepEqual(member.frameSizes, [1, 2], "the held events share one frame");
+    clock += 60_000;
+    batcher.clear();
+    batcher.add("lobby", message(4));
+    await delay(5);
+    assert.deepEqual(member.frameSizes, [1, 2, 1], "a window after the last frame: not held");
+  } finally {
+    batcher.clear();
+  }
+});

@@ -14,7 +14,8 @@ const API_KEY = "r".repeat(40);
 
 if (redis) {
   Deno.test({
-    name: "two processes on Redis: kicks, bans, revocations and disconnects reach sockets on both",
+    name:
+      "two processes on Redis: kicks, bans, mutes, revocations and disconnects reach sockets on both",
     sanitizeOps: false,
     sanitizeResources: false,
     async fn() {

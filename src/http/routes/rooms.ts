@@ -38,7 +38,11 @@ export function roomRoutes(deps: { store: Store; readable?: RoomReadGate }): Hon
         await readable(c, room);
         const page = await store.listMessages(room, { before, limit: limit + 1 });
         const hasMore = page.length > limit;
-        return dataResponse({ messages: hasMore ? page.slice(1) : page, hasMore });
+        const response = dataResponse({ messages: hasMore ? page.slice(1) : page, hasMore });
+        // The page that reaches the oldest kept message says where retention cut: "no more" is never silent.
+        const oldest = hasMore ? 1 : await store.oldestKeptSeq(room);
+        if (oldest > 1) response.headers.set("x-oldest-kept-seq", String(oldest));
+        return response;
       },
     )
     .all("/rooms/:room/messages", methodNotAllowed("GET"))

@@ -10,12 +10,13 @@ import type { Accounts } from "../../auth/accounts.ts";
 import type { TokenService } from "../../auth/tokens.ts";
 import { canonicalUsername, MAX_USERNAME_CHARS } from "../../auth/username.ts";
 import { AppError, AuthError, NotFoundError, ValidationError } from "../../errors.ts";
+import type { PublicUser } from "../../model.ts";
 import type { Store } from "../../store/store.ts";
 import { bearerToken } from "../bearer_auth.ts";
 import { dataResponse } from "../envelope.ts";
 import type { AppEnv } from "../env.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
-import type { RateLimiter } from "../rate_limiter.ts";
+import type { Throttle } from "../throttle.ts";
 import { jsonBody } from "../read_json_body.ts";
 import { Credentials, LOGIN, SIGN_UP, USER_BY_ID } from "../schemas/users.ts";
 
@@ -25,11 +26,13 @@ export interface UserRoutesDeps {
   tokens: TokenService;
   store: Store;
   /** Login attempts per client address. */
-  loginLimiter: RateLimiter;
+  loginLimiter: Throttle;
   /** Failed logins per username. */
-  loginUserLimiter: RateLimiter;
+  loginUserLimiter: Throttle;
   /** Sign-ups per client address. */
-  signupLimiter: RateLimiter;
+  signupLimiter: Throttle;
+  /** Whether a user is a server admin (`ADMIN_USERNAMES`), for `/users/me`'s `admin`; default none is. */
+  isAdmin?: (user: PublicUser) => boolean;
 }
 
 /** The client's address as `Deno.serve` reports it. */
@@ -38,9 +41,9 @@ function clientAddress(c: Context<AppEnv>): string {
 }
 
 /** Middleware: takes a token of `limiter` for the client's address, before the body is read. */
-function throttle(limiter: RateLimiter): MiddlewareHandler<AppEnv> {
+function throttle(limiter: Throttle): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    limiter.take(clientAddress(c));
+    await limiter.take(clientAddress(c));
     await next();
   };
 }
@@ -73,7 +76,7 @@ export function userRoutes(deps: UserRoutesDeps): Hono<AppEnv> {
           : canonicalUsername(username);
         // Every attempt takes a token before the (slow) hash, so concurrent guesses
         // cannot all pass; one that succeeds, or fails on the server's side, gives it back.
-        deps.loginUserLimiter.take(userKey);
+        await deps.loginUserLimiter.take(userKey);
         let counted = false;
         try {
           return dataResponse(await deps.accounts.login(username, secret));
@@ -81,7 +84,7 @@ export function userRoutes(deps: UserRoutesDeps): Hono<AppEnv> {
           counted = error instanceof AppError && error.status < 500;
           throw error;
         } finally {
-          if (!counted) deps.loginUserLimiter.giveBack(userKey);
+          if (!counted) await deps.loginUserLimiter.giveBack(userKey);
         }
       },
     )
@@ -96,7 +99,7 @@ export function userRoutes(deps: UserRoutesDeps): Hono<AppEnv> {
         const { user: claimed } = await deps.tokens.verify(token);
         const user = await deps.store.findUserById(claimed.id);
         if (!user) throw new NotFoundError("USER_NOT_FOUND", "The token's user no longer exists");
-        return dataResponse(user);
+        return dataResponse({ ...user, admin: deps.isAdmin?.(user) ?? false });
       }
       const id = Number(raw);
       if (!/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(id)) {

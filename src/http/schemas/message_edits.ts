@@ -60,7 +60,10 @@ export const EDIT_MESSAGE: DescribeRouteOptions = {
       "BAD_TEXT",
     ]),
     "401": failure("No token, or a token that is not valid", ["INVALID_AUTH_TOKEN"]),
-    "403": failure("The caller may not edit it (only its author may)", ["FORBIDDEN"]),
+    "403": failure(
+      "Not its author (only the author may edit); muted; banned; not a member of the private room",
+      ["FORBIDDEN", "MUTED", "BANNED", "USER_BANNED", "NOT_A_MEMBER"],
+    ),
     "404": failure("No message of the room has that seq", ["MESSAGE_NOT_FOUND"]),
     "413": failure("The body is too large", ["PAYLOAD_TOO_LARGE"]),
     "500": INTERNAL,

@@ -6,7 +6,7 @@
  */
 import type { DescribeRouteOptions } from "hono-openapi";
 import * as v from "valibot";
-import { UNREAD_CAP } from "../../store/store.ts";
+import { UNREAD_CAP } from "../../contract/mod.js";
 import { failure, INTERNAL, ok, STORE_DOWN } from "./responses.ts";
 import { ROOM_PARAM } from "./rooms.ts";
 
@@ -70,6 +70,9 @@ const NO_TOKEN = failure("No token, or a token that is not valid", ["INVALID_AUT
 export const MY_ROOMS: DescribeRouteOptions = {
   tags: ["rooms"],
   summary: "The caller's rooms (memberships and rooms it posted in) with lastRead and unread",
+  description:
+    "A private room appears only while the caller is a member (or a server admin), even if " +
+    "it posted there.",
   security: [{ bearerAuth: [] }],
   responses: {
     "200": ok("The caller's rooms, most recently active first", UserRooms),
@@ -89,6 +92,10 @@ export const MARK_READ: DescribeRouteOptions = {
     "200": ok("The lastRead now stored", ReadResult),
     "400": failure("Bad room name or body", ["BAD_ROOM_NAME", "BAD_BINDING"]),
     "401": NO_TOKEN,
+    "403": failure(
+      "The room is private and the caller is not a member, or the caller is banned from it",
+      ["NOT_A_MEMBER", "BANNED", "USER_BANNED"],
+    ),
     "413": failure("The body is too large", ["PAYLOAD_TOO_LARGE"]),
     "500": INTERNAL,
     "503": STORE_DOWN,

@@ -89,6 +89,16 @@ export const RoomUsers = v.pipe(
   v.metadata({ ref: "RoomUsers" }),
 );
 
+/**
+ * The refusals of a room's REST reads: a private room's non-member, or a
+ * caller whose valid token shows it banned from the room or the server.
+ */
+const REFUSED_READ = failure(
+  "The room is private and the caller is not a member, or the caller is banned from the room " +
+    "(or the server)",
+  ["NOT_A_MEMBER", "BANNED", "USER_BANNED"],
+);
+
 const BAD_ROOM = failure("The room name or a query value is not valid", [
   "BAD_ROOM_NAME",
   "BAD_QUERY",
@@ -100,12 +110,21 @@ export const HISTORY: DescribeRouteOptions = {
   summary: "A page of a room's history, oldest first",
   parameters: [ROOM_PARAM],
   responses: {
-    "200": ok("The page", MessagePage),
+    "200": {
+      ...ok("The page", MessagePage),
+      headers: {
+        "X-Oldest-Kept-Seq": {
+          description: "On a page that reaches the start of what is kept (`hasMore` false) in a " +
+            "room whose older messages retention deleted: the oldest seq kept",
+          schema: { type: "integer", minimum: 2 },
+        },
+      },
+    },
     "400": BAD_ROOM,
     "401": failure("The room is private and the token is missing or not valid", [
       "INVALID_AUTH_TOKEN",
     ]),
-    "403": failure("The room is private and the caller is not a member", ["NOT_A_MEMBER"]),
+    "403": REFUSED_READ,
     "500": INTERNAL,
     "503": STORE_DOWN,
   },
@@ -122,7 +141,7 @@ export const ROOM_INFO: DescribeRouteOptions = {
     "401": failure("The room is private and the token is missing or not valid", [
       "INVALID_AUTH_TOKEN",
     ]),
-    "403": failure("The room is private and the caller is not a member", ["NOT_A_MEMBER"]),
+    "403": REFUSED_READ,
     "500": INTERNAL,
     "503": STORE_DOWN,
   },
@@ -139,7 +158,7 @@ export const ROOM_USERS: DescribeRouteOptions = {
     "401": failure("The room is private and the token is missing or not valid", [
       "INVALID_AUTH_TOKEN",
     ]),
-    "403": failure("The room is private and the caller is not a member", ["NOT_A_MEMBER"]),
+    "403": REFUSED_READ,
     "500": INTERNAL,
     "503": STORE_DOWN,
   },

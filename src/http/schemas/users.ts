@@ -35,6 +35,19 @@ export const User = v.pipe(
   v.metadata({ ref: "User" }),
 );
 
+/** The caller (`GET /users/me`): a user and whether it is a server admin. */
+export const Me = v.pipe(
+  v.strictObject({
+    id: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    username: v.pipe(v.string(), v.description("As the user typed it (NFC)")),
+    admin: v.pipe(
+      v.boolean(),
+      v.description("A server admin (named in ADMIN_USERNAMES): moderates every room"),
+    ),
+  }),
+  v.metadata({ ref: "Me" }),
+);
+
 /** What a login answers. */
 export const LoginResult = v.pipe(
   v.strictObject({
@@ -110,7 +123,7 @@ export const ME: DescribeRouteOptions = {
   summary: "The caller",
   security: [{ bearerAuth: [] }],
   responses: {
-    "200": ok("The token's user", User),
+    "200": ok("The token's user, and whether it is a server admin", Me),
     "401": failure("No token, or a token that is not valid", ["INVALID_AUTH_TOKEN"]),
     "404": failure("The token's user no longer exists", ["USER_NOT_FOUND"]),
     "500": INTERNAL,

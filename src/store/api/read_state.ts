@@ -5,12 +5,14 @@
  * @module
  */
 import type { RoomRecord, RoomRole } from "./rooms.ts";
+import { UNREAD_CAP } from "../../contract/mod.js";
 
 /**
- * `unread` counts at most this many: a room with more reports this number, so
- * show it as "99+". The count stays cheap on every backend.
+ * `unread` counts at most this many (a wire limit of the contract): a room
+ * with more reports this number, so show it as "99+". The count stays cheap
+ * on every backend.
  */
-export const UNREAD_CAP = 100;
+export { UNREAD_CAP };
 
 /** One of a user's rooms, with its read state. */
 export interface UserRoom extends RoomRecord {

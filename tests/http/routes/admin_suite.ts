@@ -72,6 +72,25 @@ export function adminSuite(name: string, open: StoreOpener): void {
     expectStatus(await t.call("POST", "/api/v1/login", { body: login }), 200);
   });
 
+  test("GET /users/me says whether the caller is a server admin (ADMIN_USERNAMES, caseless)", async () => {
+    await using t = await openModerationApp(open, { ADMIN_USERNAMES: "Root" });
+    const root = await t.signIn("root");
+    const alice = await t.signIn("alice");
+    assert.deepEqual(expectStatus(await t.call("GET", "/api/v1/users/me", { as: root }), 200), {
+      ...root.user,
+      admin: true,
+    });
+    assert.deepEqual(expectStatus(await t.call("GET", "/api/v1/users/me", { as: alice }), 200), {
+      ...alice.user,
+      admin: false,
+    });
+    // /users/:id stays exactly {id, username}, as in v1.
+    assert.deepEqual(
+      expectStatus(await t.call("GET", `/api/v1/users/${root.user.id}`), 200),
+      root.user,
+    );
+  });
+
   test("POST /logout revokes the caller's token at once; all: true every token of the caller", async () => {
     await using t = await openModerationApp(open);
     const first = await t.signIn("alice");

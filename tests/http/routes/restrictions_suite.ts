@@ -238,6 +238,50 @@ export function restrictionsSuite(name: string, open: StoreOpener): void {
     await post(t, "club", carol, "free again");
   });
 
+  test("a banned user's token reads nothing of the room over REST (403 BANNED); without one a public room stays open", async () => {
+    for (const visibility of ["public", "private"]) {
+      await using t = await openModerationApp(open);
+      const { bob, carol } = await club(t, visibility);
+      await post(t, "club", carol, "before the ban");
+      const reads = ["/messages", "", "/users", "/members"];
+      for (const path of reads) {
+        expectStatus(await t.call("GET", `/api/v1/rooms/club${path}`, { as: carol }), 200);
+      }
+      expectStatus(
+        await t.call("PUT", `/api/v1/rooms/club/bans/${carol.user.id}`, { as: bob, body: {} }),
+        200,
+      );
+      for (const path of reads) {
+        const answer = await t.call("GET", `/api/v1/rooms/club${path}`, { as: carol });
+        expectStatus(answer, 403, "BANNED");
+        assert.match(answer.body.error.message, /banned/, `${visibility} ${path}`);
+        // As anyone else (a public room), or as a member (a private one): as before.
+        expectStatus(
+          await t.call("GET", `/api/v1/rooms/club${path}`, {
+            as: visibility === "public" ? undefined : bob,
+          }),
+          200,
+        );
+      }
+      if (visibility === "public") {
+        // A token that is not valid is not needed for a public read: it stays a v1 read.
+        expectStatus(await t.call("GET", "/api/v1/rooms/club/messages", { as: "nope" }), 200);
+        expectStatus(await t.call("GET", "/api/v1/rooms/club", { as: `${carol.token}x` }), 200);
+      } else {
+        expectStatus(
+          await t.call("GET", "/api/v1/rooms/club/messages", { as: "nope" }),
+          401,
+          "INVALID_AUTH_TOKEN",
+        );
+      }
+      expectStatus(
+        await t.call("DELETE", `/api/v1/rooms/club/bans/${carol.user.id}`, { as: bob }),
+        200,
+      );
+      expectStatus(await t.call("GET", "/api/v1/rooms/club", { as: carol }), 200);
+    }
+  });
+
   test("server admins moderate every room, ownerless ones included, and cannot be banned", async () => {
     await using t = await openModerationApp(open);
     const { alice, carol } = await club(t, "private");
