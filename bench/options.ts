@@ -41,7 +41,7 @@ const SIZES = {
   "s1.loadRate": [150, 150],
   "s1.loadMs": [5000, 2000],
   // BATCH_WINDOW_MS values tried on `?batch=1` clients at the CPU measure and the load point.
-  "s1.batchWindows": [[0, 5, 10, 20], [0, 10]],
+  "s1.batchWindows": [[0, 10, 20, 40], [0, 20]],
   // Rounds of the 30 msg/s CPU measure taken in turn on every server, all of them running at once.
   "s1.cpuRounds": [3, 1],
   "s1.rates": [

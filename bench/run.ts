@@ -489,7 +489,7 @@ async function runProfile(
  * S6 and the memory breakdown, from the JSON their own runs wrote
  * (`bench/sockets.json`, `bench/memory.json`), when present.
  */
-async function reportExtras(): Promise<ReportExtras> {
+export async function reportExtras(): Promise<ReportExtras> {
   const read = async <T>(file: string): Promise<T | undefined> => {
     try {
       return JSON.parse(await Deno.readTextFile(`${REPO_ROOT}/bench/${file}`)) as T;

@@ -310,6 +310,12 @@ async function runSetup(
     const reports = await Promise.all(workers.map((w) => w.send({ cmd: "report", step: 1 })));
     const histogram = new Histogram();
     for (const r of reports) histogram.merge(r.histogram);
+    // Where the time goes across processes: each server process's own sockets.
+    const byProcess = servers.map((_, k) => {
+      const h = new Histogram();
+      for (const r of reports) if (r.byServer?.[k]) h.merge(r.byServer[k]);
+      return h.summary();
+    });
     const health = {
       unexpectedCloses: 0,
       closeCodes: {} as Record<string, number>,
@@ -377,6 +383,7 @@ async function runSetup(
         lost: Math.max(0, expected - delivered),
         lossPct: round(((expected - delivered) / Math.max(1, expected)) * 100, 3),
         latency: histogram.summary(),
+        ...(servers.length > 1 ? { latencyByProcess: byProcess } : {}),
         sendLagP99Ms: published.lagP99Ms as number | null,
         serverCpuMs: round(trafficCpu, 1),
         serverCpuUsPerDelivery: delivered ? round((trafficCpu * 1000) / delivered, 3) : null,

@@ -149,6 +149,13 @@ function setupTable(r: SocketsResults): string {
         s.health.unexpectedCloses
           ? `${s.health.unexpectedCloses} closes ${JSON.stringify(s.health.closeCodes)}`
           : "",
+        s.traffic.latencyByProcess
+          ? `p50 / p99 ms by process (the publisher's first): ${
+            s.traffic.latencyByProcess.map((l) => `${num(l.p50, 1)} / ${num(l.p99, 1)}`).join(
+              ", ",
+            )
+          }`
+          : "",
         (s.traffic.sendLagP99Ms ?? 0) > 50
           ? `publisher late by ${num(s.traffic.sendLagP99Ms, 1)} ms`
           : "",

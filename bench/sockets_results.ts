@@ -57,6 +57,8 @@ export interface SetupResult {
     lost: number;
     lossPct: number;
     latency: Latency;
+    /** The same for each server process's own sockets (several processes), the publisher's first. */
+    latencyByProcess?: Latency[];
     sendLagP99Ms: number | null;
     serverCpuMs: number;
     serverCpuUsPerDelivery: number | null;

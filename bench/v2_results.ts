@@ -67,4 +67,11 @@ export async function writeSection(id: string, title: string, lines: string[]): 
   if (from >= 0 && to > from) text = text.slice(0, from) + body + text.slice(to + end.length);
   else text = `${text.trimEnd()}\n\n${body}\n`;
   await Deno.writeTextFile(FILE, text);
+  // Aligned as `deno fmt --check` (part of `deno task check`) wants it.
+  const fmt = await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", FILE.pathname],
+    stdout: "null",
+    stderr: "inherit",
+  }).output();
+  if (!fmt.success) throw new Error("deno fmt failed on bench/V2_RESULTS.md");
 }

@@ -8,7 +8,12 @@
  * @module
  */
 import http from "node:http";
-import { Server } from "socket.io";
+import { createRequire } from "node:module";
+
+// Loaded with `require` from bench/peers/node_modules: `deno check bench/`
+// resolves bare imports against the root deno.json, which does not list
+// socket.io (it is a dependency of the Node side only).
+const { Server } = createRequire(import.meta.url)("socket.io");
 
 const host = process.env.HOST || "127.0.0.1";
 const port = Number(process.env.PORT || 0);

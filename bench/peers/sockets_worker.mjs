@@ -28,6 +28,7 @@ import {
   connect,
   dialect,
   Health,
+  Histogram,
   log,
   messageText,
   pace,
@@ -47,6 +48,8 @@ import {
 const setup = JSON.parse(process.argv[2] ?? "{}");
 const dialects = setup.servers.map((server) => dialect(server, "raw", setup.localAddress));
 const steps = new Steps();
+/** The deliveries of the sockets of each server process (socket i: process i mod n). */
+const stepsByServer = setup.servers.map(() => new Steps());
 const health = new Health();
 /** @type {(Awaited<ReturnType<typeof connect>> & { index: number, room: string })[]} */
 let conns = [];
@@ -71,12 +74,12 @@ const LAST_PORT = 60999;
  *
  * @param {ReturnType<typeof dialect>} d @param {string} room @param {string | undefined} token
  */
-async function connectFromPort(d, room, token) {
+async function connectFromPort(d, room, token, into = steps) {
   for (let attempt = 0;; attempt++) {
     if (portCursor > LAST_PORT) throw new Error(`no source port left on ${setup.localAddress}`);
     const localPort = portCursor++;
     try {
-      return await connect(d, room, { token, localPort }, steps, health);
+      return await connect(d, room, { token, localPort }, into, health);
     } catch (error) {
       if (/** @type {{ code?: string }} */ (error)?.code !== "EADDRINUSE" || attempt >= 100) {
         throw error;
@@ -114,7 +117,11 @@ async function open(/** @type {{ concurrency: number, publisherToken?: string }}
     const d = dialects[index % dialects.length];
     const room = roomOf(index);
     const token = index === 0 ? c.publisherToken : undefined;
-    return connectFromPort(d, room, token).then((conn) => ({ ...conn, index, room }));
+    return connectFromPort(d, room, token, stepsByServer[index % dialects.length]).then((conn) => ({
+      ...conn,
+      index,
+      room,
+    }));
   });
   conns = results.filter((x) => x !== undefined);
   const ms = performance.now() - started;
@@ -145,8 +152,13 @@ async function publish(
 
 /** This worker's deliveries of one step, as a mergeable histogram. */
 function report(/** @type {{ step: number }} */ c) {
+  const all = new Histogram();
+  all.merge(steps.get(c.step).sparse());
+  const byServer = stepsByServer.map((s) => s.get(c.step).sparse());
+  for (const h of byServer) all.merge(h);
   return {
-    histogram: steps.get(c.step).sparse(),
+    histogram: all.sparse(),
+    byServer,
     open: conns.filter((x) => x.isOpen()).length,
     health,
   };
@@ -154,7 +166,7 @@ function report(/** @type {{ step: number }} */ c) {
 
 /** How many deliveries of one step arrived so far (cheap, for polling). */
 function count(/** @type {{ step: number }} */ c) {
-  return { n: steps.get(c.step).n };
+  return { n: steps.get(c.step).n + stepsByServer.reduce((n, s) => n + s.get(c.step).n, 0) };
 }
 
 const COMMANDS = { warm, open, publish, report, count };
