@@ -7,7 +7,7 @@
  * @module
  */
 import type { KindDelta } from "./heap_snapshot.ts";
-import { num, ok, table } from "./report_format.ts";
+import { headerTable, num, ok, table } from "./report_format.ts";
 import { type Failure, isFailure } from "./results.ts";
 
 /** One server's per-socket memory. */
@@ -181,15 +181,7 @@ export function renderMemoryReport(r: MemoryResults): string {
   return [
     "# Memory per socket: what is ours",
     "",
-    table(
-      ["", ""],
-      [
-        ["date", r.startedAt],
-        ["command", `\`${r.command}\``],
-        ["duration", `${num(r.durationSec)} s`],
-        ...Object.entries(r.machine).map(([k, v]) => [k, v]),
-      ],
-    ),
+    headerTable(r),
     "",
     `Method: our server (\`src/main.ts\`, SQLite, defaults as in \`deno task bench\`) and the bare Deno floor (\`bench/peers/deno_floor.ts\`) each run under \`--inspect=127.0.0.1:<port>\`. After a warm-up (100 sockets opened, closed), the run takes a heap snapshot through the inspector (\`HeapProfiler.takeHeapSnapshot\`, which collects garbage first), \`Deno.memoryUsage()\` and VmRSS; then ${
       num(r.sockets)

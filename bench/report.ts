@@ -7,11 +7,13 @@
 import type { ServerId } from "./options.ts";
 import {
   failures,
+  headerTable,
   interleavedTable,
   LABELS,
   mb,
   num,
   ok,
+  quickNote,
   ratio,
   table,
   type TargetRow,
@@ -427,22 +429,13 @@ export function renderReport(r: RunResults, extras: ReportExtras = {}): string {
   return [
     "# Benchmark results",
     "",
-    r.quick
-      ? "> **Quick mode** (`--quick`): reduced sizes; these figures validate the harness and are not the issue's measurements.\n"
-      : "",
-    table(
-      ["", ""],
+    quickNote(r.quick),
+    headerTable(r, [
       [
-        ["date", r.startedAt],
-        ["command", `\`${r.command}\``],
-        ["duration", `${num(r.durationSec)} s`],
-        ...Object.entries(r.machine).map(([k, v]) => [k, v]),
-        [
-          "sizes overridden",
-          overrides.length ? overrides.map(([k, v]) => `${k}=${v}`).join(", ") : "none",
-        ],
+        "sizes overridden",
+        overrides.length ? overrides.map(([k, v]) => `${k}=${v}`).join(", ") : "none",
       ],
-    ),
+    ]),
     "",
     `Every server runs as its own process on 127.0.0.1 and is driven by one Node load generator (\`bench/peers/loadgen.mjs\`) over ${
       r.client === "ws"

@@ -56,6 +56,31 @@ export function table(head: string[], rows: string[][]): string {
   return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
+/** When, how and where a run happened: the head of every report. */
+export interface RunHeader {
+  readonly startedAt: string;
+  readonly command: string;
+  readonly durationSec: number;
+  readonly machine: Record<string, string>;
+}
+
+/** The table under a report's title: date, command, duration, the machine, then `extra` rows. */
+export function headerTable(r: RunHeader, extra: string[][] = []): string {
+  return table(["", ""], [
+    ["date", r.startedAt],
+    ["command", `\`${r.command}\``],
+    ["duration", `${num(r.durationSec)} s`],
+    ...Object.entries(r.machine).map(([k, v]) => [k, v]),
+    ...extra,
+  ]);
+}
+
+/** The warning a `--quick` run's report opens with, or `""`. */
+export const quickNote = (quick: boolean) =>
+  quick
+    ? "> **Quick mode** (`--quick`): reduced sizes; these figures validate the harness and are not the issue's measurements.\n"
+    : "";
+
 /** One line per server that did not run, with the first line of its error. */
 export function failures<T>(map: Partial<Record<string, T | { error: string }>>): string[] {
   return Object.entries(map).flatMap(([id, v]) =>

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { answersPing } from "../tests/redis/_redis_server.ts";
 import { freePort, raisedLimitArgs } from "./servers.ts";
 
 /** A running `redis-server`. */
@@ -29,21 +30,6 @@ export function redisConfig(port: number, dir: string): string {
     "maxclients 10000",
     "",
   ].join("\n");
-}
-
-async function answersPing(port: number): Promise<boolean> {
-  let conn: Deno.TcpConn | undefined;
-  try {
-    conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    await conn.write(new TextEncoder().encode("PING\r\n"));
-    const buf = new Uint8Array(64);
-    const n = await conn.read(buf);
-    return n !== null && new TextDecoder().decode(buf.subarray(0, n)).startsWith("+PONG");
-  } catch {
-    return false;
-  } finally {
-    conn?.close();
-  }
 }
 
 /**

@@ -7,10 +7,12 @@
  * @module
  */
 import {
+  headerTable,
   mark,
   mb,
   num,
   ok,
+  quickNote,
   ratio,
   table,
   type TargetRow,
@@ -301,18 +303,8 @@ export function renderSocketsReport(r: SocketsResults): string {
   return [
     "# S6: as many sockets as this machine allows",
     "",
-    r.quick
-      ? "> **Quick mode** (`--quick`): reduced sizes; these figures validate the harness and are not the issue's measurements.\n"
-      : "",
-    table(
-      ["", ""],
-      [
-        ["date", r.startedAt],
-        ["command", `\`${r.command}\``],
-        ["duration", `${num(r.durationSec)} s`],
-        ...Object.entries(r.machine).map(([k, v]) => [k, v]),
-      ],
-    ),
+    quickNote(r.quick),
+    headerTable(r),
     "",
     `The open-file limit here is ${
       r.machine["fd limit (soft / hard)"] ?? "?"

@@ -35,7 +35,7 @@ import { CLOSE, type CloseReason } from "./contract/mod.js";
 import { eventLog, type RoomLogEvent } from "./realtime/event_log.ts";
 import { Hub } from "./realtime/hub.ts";
 import { Rooms } from "./realtime/rooms.ts";
-import { SessionRegistry } from "./realtime/session_registry.ts";
+import { CLOSE_MAX_MS, QUIET_MAX_MS, SessionRegistry } from "./realtime/session_registry.ts";
 import { type MemorySource, startOverloadGuard } from "./http/overload_gate.ts";
 import type { Seat } from "./realtime/seat.ts";
 import { Signals } from "./realtime/signals.ts";
@@ -105,17 +105,13 @@ export interface ChatApp {
    */
   close(options?: { close?: CloseReason; closeSockets?: boolean }): Promise<void>;
   /**
-   * The first step of a shutdown: takes no more sockets or frames and writes
-   * nothing more to sockets, then resolves once their unsent bytes have left
-   * (at most `maxMs`), so that the close frames the server sends next go out at once.
+   * The sockets' part of a shutdown, before the server is shut down: takes no
+   * more sockets or frames and writes nothing more, waits until what was
+   * written has left (at most `QUIET_MAX_MS`), then closes every open socket
+   * with 1001 `SHUTDOWN` keeping to the closing handshake and waits until all
+   * are closed (at most `CLOSE_MAX_MS`; see `src/realtime/session_registry.ts`).
    */
-  quiet(maxMs?: number): Promise<void>;
-  /**
-   * The second step: closes every open socket with `close` (1001 by default)
-   * keeping to the closing handshake, and resolves once all are closed (at
-   * most `maxMs`), before the server is shut down.
-   */
-  closeSockets(close?: CloseReason, maxMs?: number): Promise<void>;
+  closeSocketsCleanly(): Promise<void>;
 }
 
 /** Builds the application. */
@@ -276,7 +272,6 @@ export function createApp(deps: AppDeps): ChatApp {
           verifyToken: (token) => tokens.verify(token),
           logger,
           now,
-          newId,
           rateLimitBurst: config.rateLimitBurst,
           rateLimitPerSec: config.rateLimitPerSec,
           maxBufferedBytes: deps.maxBufferedBytes ?? 1024 * 1024,
@@ -358,13 +353,10 @@ export function createApp(deps: AppDeps): ChatApp {
       moderation.close();
       await presence.close();
     },
-    quiet(maxMs = 1000) {
+    async closeSocketsCleanly() {
       closing = true;
-      return registry.quietDown(maxMs);
-    },
-    closeSockets(close = CLOSE.SHUTDOWN, maxMs = 1000) {
-      closing = true;
-      return registry.closeAll(close, maxMs);
+      await registry.quietDown(QUIET_MAX_MS);
+      await registry.closeAll(CLOSE.SHUTDOWN, CLOSE_MAX_MS);
     },
   };
 }

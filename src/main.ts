@@ -9,8 +9,6 @@ import { configFrom } from "./config/flags.ts";
 import { helpText, oneShotRequest, versionText } from "./config/help.ts";
 import { StartupError } from "./errors.ts";
 import { readTlsOptions, serveTls } from "./http/tls_options.ts";
-import { CLOSE } from "./contract/mod.js";
-import { CLOSE_MAX_MS, QUIET_MAX_MS } from "./realtime/session_registry.ts";
 import { openRuntime, type Runtime } from "./runtime.ts";
 
 /** Prints a failure to start and exits: 2 for a bad setting, 1 for a backend that is away. */
@@ -73,8 +71,7 @@ async function main(): Promise<void> {
     // (what is left: sockets still upgrading, peers that stopped reading);
     // then the app finishes what it was storing and closes the bus and the
     // store, so everything acknowledged is committed.
-    await runtime.app.quiet(QUIET_MAX_MS);
-    await runtime.app.closeSockets(CLOSE.SHUTDOWN, CLOSE_MAX_MS);
+    await runtime.app.closeSocketsCleanly();
     // A peer that stopped reading keeps its connection until TCP gives up on
     // it, and the server's shutdown with it: do not wait for that.
     const grace = new Promise((resolve) => setTimeout(resolve, 1000));

@@ -10,8 +10,6 @@
  */
 import { loadConfig } from "./config/load_config.ts";
 import { StartupError } from "./errors.ts";
-import { CLOSE } from "./contract/mod.js";
-import { CLOSE_MAX_MS, QUIET_MAX_MS } from "./realtime/session_registry.ts";
 import { openRuntime, type Runtime } from "./runtime.ts";
 
 let runtime: Promise<Runtime> | undefined;
@@ -34,9 +32,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 // to the closing handshake; SIGTERM follows `STOP_NOTICE_MS` later.
 Deno.addSignalListener("SIGUSR2", async () => {
   if (!runtime) return;
-  const { app } = await runtime;
-  await app.quiet(QUIET_MAX_MS);
-  await app.closeSockets(CLOSE.SHUTDOWN, CLOSE_MAX_MS);
+  await (await runtime).app.closeSocketsCleanly();
 });
 
 try {

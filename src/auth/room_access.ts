@@ -69,7 +69,7 @@ function inForce(restriction: Restriction | undefined, atMs: number): boolean {
 }
 
 /** The facts of a standing at `atMs`, for {@linkcode decide}. */
-export function factsOf(standing: Standing, atMs: number, extra: Extra = {}): Facts {
+function factsOf(standing: Standing, atMs: number, extra: Extra = {}): Facts {
   return {
     role: standing.role,
     visibility: standing.visibility,
@@ -84,6 +84,26 @@ export function factsOf(standing: Standing, atMs: number, extra: Extra = {}): Fa
 function visibilityOf(name: string, record: RoomRecord | undefined): "public" | "private" {
   if (record) return record.visibility;
   return parseDirectRoomName(name) ? "private" : "public";
+}
+
+/** A standing under no ban or mute, its visibility the room's (public for `""`, no room). */
+function unrestricted(
+  room: string,
+  record: RoomRecord | undefined,
+  user: PublicUser | undefined,
+  role: Role,
+): Standing {
+  const visibility = room === "" ? "public" : visibilityOf(room, record);
+  return {
+    room,
+    record,
+    user,
+    role,
+    visibility,
+    ban: undefined,
+    mute: undefined,
+    serverBan: undefined,
+  };
 }
 
 /** Reads standings and checks actions. */
@@ -107,16 +127,7 @@ export class RoomAccess {
   /** The standing of the server API (`X-API-Key`) in a room: an admin under no restriction. */
   async serverStanding(room: string): Promise<Standing> {
     const record = await this.#store.getRoom(room);
-    return {
-      room,
-      record,
-      user: undefined,
-      role: "admin",
-      visibility: visibilityOf(room, record),
-      ban: undefined,
-      mute: undefined,
-      serverBan: undefined,
-    };
+    return unrestricted(room, record, undefined, "admin");
   }
 
   /**
@@ -125,34 +136,13 @@ export class RoomAccess {
    */
   serverWideStanding(caller: PublicUser | "server"): Standing {
     const admin = caller === "server" || this.isAdmin(caller);
-    return {
-      room: "",
-      record: undefined,
-      user: caller === "server" ? undefined : caller,
-      role: admin ? "admin" : "user",
-      visibility: "public",
-      ban: undefined,
-      mute: undefined,
-      serverBan: undefined,
-    };
+    const user = caller === "server" ? undefined : caller;
+    return unrestricted("", undefined, user, admin ? "admin" : "user");
   }
 
   /** A caller's standing in a room: one round of parallel reads (one read when anonymous). */
   async standing(user: PublicUser | undefined, room: string): Promise<Standing> {
-    if (!user) {
-      const record = await this.#store.getRoom(room);
-      const visibility = visibilityOf(room, record);
-      return {
-        room,
-        record,
-        user,
-        role: "anonymous",
-        visibility,
-        ban: undefined,
-        mute: undefined,
-        serverBan: undefined,
-      };
-    }
+    if (!user) return unrestricted(room, await this.#store.getRoom(room), user, "anonymous");
     const at = this.#now();
     const [record, membership, ban, mute, serverBan] = await Promise.all([
       this.#store.getRoom(room),

@@ -61,7 +61,7 @@ export interface TargetRequest {
  * @param action what is being done, for the message (`send the message`, `edit message 4`)
  * @throws {ValidationError} `BAD_TEXT` when it is blank, too long or malformed
  */
-export function checkText(text: string, action: string): void {
+function checkText(text: string, action: string): void {
   const fault = textFault(text);
   if (fault === undefined) return;
   const why = fault === "BLANK"

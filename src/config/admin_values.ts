@@ -7,7 +7,7 @@ import { canonicalUsername } from "../auth/username.ts";
 import { ConfigError, type Env } from "./values.ts";
 
 /** The shortest `ADMIN_API_KEY` accepted: a guessable key would open the server API. */
-export const MIN_API_KEY_CHARS = 32;
+const MIN_API_KEY_CHARS = 32;
 
 /**
  * `ADMIN_USERNAMES`: comma-separated usernames, returned in their caseless

@@ -1,6 +1,6 @@
 /**
- * Positive whole-number path parameters (`:userId`, `:seq`), refused with
- * `BAD_QUERY` like the id of `/users/:id`.
+ * Positive whole-number path parameters (`:id`, `:userId`, `:seq`), refused
+ * with `BAD_QUERY`.
  *
  * @module
  */
@@ -18,7 +18,7 @@ export function parseIdParam(raw: string | undefined, what: string): number {
   if (!/^[1-9]\d{0,15}$/.test(text) || !Number.isSafeInteger(id)) {
     throw new ValidationError(
       "BAD_QUERY",
-      `Cannot read ${what} "${text}": it must be a positive whole number`,
+      `Cannot read ${what} "${text.slice(0, 40)}": it must be a positive whole number`,
     );
   }
   return id;

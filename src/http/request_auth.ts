@@ -16,7 +16,7 @@ import type { AppEnv } from "./env.ts";
 /** The verified token of the request, or `undefined` without one. */
 export async function optionalClaims(
   c: Context<AppEnv>,
-  tokens: TokenService,
+  tokens: Pick<TokenService, "verify">,
 ): Promise<TokenClaims | undefined> {
   const token = bearerToken(c.req.header("authorization"));
   return token ? await tokens.verify(token) : undefined;
@@ -29,7 +29,7 @@ export async function optionalClaims(
  */
 export async function requireClaims(
   c: Context<AppEnv>,
-  tokens: TokenService,
+  tokens: Pick<TokenService, "verify">,
 ): Promise<TokenClaims> {
   const claims = await optionalClaims(c, tokens);
   if (!claims) throw new AuthError("INVALID_AUTH_TOKEN", "A bearer token is required");
@@ -37,7 +37,7 @@ export async function requireClaims(
 }
 
 /** The header that carries the server API's key. */
-export const API_KEY_HEADER = "x-api-key";
+const API_KEY_HEADER = "x-api-key";
 
 const encoder = new TextEncoder();
 

@@ -11,7 +11,7 @@ import type { PublicUser } from "../model.ts";
 import type { Store } from "../store/store.ts";
 
 /** The stored "hash" of a bot: not of the form a secret's hash has, so every login fails. */
-export const BOT_PASSWORD_HASH = "bot";
+const BOT_PASSWORD_HASH = "bot";
 
 /** Finds or makes bot accounts. */
 export class BotAccounts {

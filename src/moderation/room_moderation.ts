@@ -104,10 +104,17 @@ export class RoomModeration {
   /**
    * The direct-message room of the user and another: the same every time.
    *
+   * @throws {ValidationError} `BAD_BINDING` for the user's own id
    * @throws {NotFoundError} `USER_NOT_FOUND`
    */
-  openDirect(user: PublicUser, otherId: number): Promise<RoomRecord> {
-    return this.#options.store.openDirectRoom(user.id, otherId, this.#options.now());
+  async openDirect(user: PublicUser, otherId: number): Promise<RoomRecord> {
+    if (otherId === user.id) {
+      throw new ValidationError(
+        "BAD_BINDING",
+        'Field "userId" must be another user: a direct-message room is of two users',
+      );
+    }
+    return await this.#options.store.openDirectRoom(user.id, otherId, this.#options.now());
   }
 
   /** A room's members, for whoever may read the room. */

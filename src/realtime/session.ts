@@ -60,7 +60,6 @@ export interface SessionDeps {
   readonly verifyToken: (token: string) => Promise<TokenClaims>;
   readonly logger: Logger;
   readonly now: () => number;
-  readonly newId: () => string;
   readonly rateLimitBurst: number;
   readonly rateLimitPerSec: number;
   /** Unsent bytes past which a socket is closed with 1013. */
@@ -335,10 +334,11 @@ class Session implements Member, SessionHandle, EventListenerObject {
     // who may not post (muted, banned) is not shown typing either.
     if (frame.kind === "typing") {
       const room = this.#room;
-      void deps.actions.mayPost(room, user).then((may) => {
-        if (may && !this.#closed) deps.signals.typing(room, user);
-      });
-      return;
+      return deps.signals.typing(
+        room,
+        user,
+        () => deps.actions.mayPost(room, user).then((may) => may && !this.#closed),
+      );
     }
     const nonce = nonceOf(frame);
     if (!this.#takeToken()) {

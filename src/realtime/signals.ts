@@ -120,11 +120,19 @@ export class Signals {
     };
   }
 
-  /** A local socket of `user` is typing: passed on unless the user typed within the interval. */
-  typing(room: string, user: PublicUser): void {
+  /**
+   * A local socket of `user` is typing: passed on unless the user typed
+   * within the interval, and then only if `allowed` (asked only when not
+   * throttled, so typing frames within the interval cost no check) resolves true.
+   */
+  typing(room: string, user: PublicUser, allowed?: () => Promise<boolean>): void {
     const state = this.#rooms.get(room);
     if (!state || this.#throttled(state, user.id)) return;
-    this.#send({ kind: "typing", room, node: this.#options.node, user });
+    const signal: Signal = { kind: "typing", room, node: this.#options.node, user };
+    if (!allowed) return this.#send(signal);
+    void allowed().then((may) => {
+      if (may && this.#rooms.get(room) === state) this.#send(signal);
+    });
   }
 
   /**

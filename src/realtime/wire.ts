@@ -78,7 +78,7 @@ export function v1Message(event: LoggedMessage): ChatMessage {
  * carries its latest edit's text, a deleted message and its edits are left
  * out (the delete stays), and holes go.
  */
-export function foldEvents(events: readonly RoomLogEvent[]): LoggedEvent[] {
+function foldEvents(events: readonly RoomLogEvent[]): LoggedEvent[] {
   const deleted = new Set<number>();
   const edits = new Map<number, EditEvent>();
   for (const event of events) {

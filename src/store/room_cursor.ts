@@ -27,11 +27,7 @@ export function encodeRoomCursor(cursor: RoomCursor): string {
  * @throws {ValidationError} `BAD_QUERY` for a cursor that is not one this store gives
  */
 export function decodeRoomCursor(cursor: string): RoomCursor {
-  const bad = () =>
-    new ValidationError(
-      "BAD_QUERY",
-      `Cannot list rooms: cursor "${cursor.slice(0, 80)}" is not valid`,
-    );
+  const bad = () => badRoomCursor(cursor);
   if (cursor.length > 400 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
   let parsed: unknown;
   try {
@@ -46,4 +42,16 @@ export function decodeRoomCursor(cursor: string): RoomCursor {
     typeof parsed[1] !== "string" || parsed[1].length === 0 || parsed[1].length > 256
   ) throw bad();
   return { activeAtMs: parsed[0], name: parsed[1] };
+}
+
+/**
+ * The error for a room cursor (of the directory, or of `listRoomNames`) that
+ * this store did not hand out: the caller's `BAD_QUERY`, never a 500.
+ */
+export function badRoomCursor(cursor: string, cause?: unknown): ValidationError {
+  return new ValidationError(
+    "BAD_QUERY",
+    `Cannot list rooms: cursor "${cursor.slice(0, 80)}" is not valid`,
+    cause === undefined ? undefined : { cause },
+  );
 }

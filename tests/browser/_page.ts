@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { startServer, type TestServer } from "../_helpers/server.ts";
 import { CHROMIUM } from "./_chromium.ts";
 /** Where the scenarios save their screenshots. */
 export const SCREENSHOT_DIR = new URL("../../test-output/", import.meta.url);
@@ -44,6 +45,38 @@ export function phone(browser: Browser): Promise<BrowserContext> {
     viewport: { width: 390, height: 844 },
     isMobile: true,
     hasTouch: true,
+  });
+}
+
+/** A page in a fresh desktop-sized (or phone-sized) context. */
+export async function newPage(
+  browser: Browser,
+  size: "desktop" | "phone" = "desktop",
+): Promise<Page> {
+  return await (await (size === "phone" ? phone(browser) : desktop(browser))).newPage();
+}
+
+/**
+ * Registers a browser scenario: a test server with the rate limit lifted and
+ * a headless Chromium, closed whatever the scenario does.
+ */
+export function browserScenario(
+  name: string,
+  scenario: (server: TestServer, browser: Browser) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    sanitizeOps: false,
+    sanitizeResources: false,
+    async fn() {
+      await using server = await startServer({ env: FAST });
+      const browser = await launch();
+      try {
+        await scenario(server, browser);
+      } finally {
+        await browser.close();
+      }
+    },
   });
 }
 
@@ -95,6 +128,21 @@ export async function join(page: Page, room: string, readOnly = false): Promise<
   await page.getByLabel("Go to room", { exact: true }).fill(room);
   await page.getByLabel("Go to room", { exact: true }).press("Enter");
   await connected(page, room, readOnly);
+}
+
+/** Creates a room with the form, opening the room list first if it is folded. */
+export async function createRoom(
+  page: Page,
+  name: string,
+  { title, isPrivate = false }: { title?: string; isPrivate?: boolean } = {},
+): Promise<void> {
+  await openRoomList(page);
+  await page.getByText("Create a room").click();
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  if (title !== undefined) await page.getByLabel("Title (optional)").fill(title);
+  if (isPrivate) await page.getByLabel("Only members (private)").check();
+  await page.getByRole("button", { name: "Create room" }).click();
+  await connected(page, name);
 }
 
 /** Types a message and presses Enter. */

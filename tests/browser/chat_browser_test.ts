@@ -22,7 +22,10 @@ function chromiumInstalled(): boolean {
   }
 }
 
-/** The scenario files, and how many tests they hold (each `Deno.test({` is one). */
+/**
+ * The scenario files, and how many tests they hold (each `Deno.test({` or
+ * `browserScenario(` of `_page.ts` is one).
+ */
 function scenarios(): { paths: string[]; tests: number } {
   const paths: string[] = [];
   let tests = 0;
@@ -30,7 +33,8 @@ function scenarios(): { paths: string[]; tests: number } {
     if (!entry.isFile || !entry.name.endsWith("_page_scenarios.ts")) continue;
     const path = new URL(entry.name, HERE).pathname;
     paths.push(path);
-    tests += Deno.readTextFileSync(path).split("\nDeno.test({").length - 1;
+    tests += Deno.readTextFileSync(path).match(/\n(Deno\.test\(\{|browserScenario\()/g)?.length ??
+      0;
   }
   return { paths: paths.sort(), tests };
 }

@@ -11,6 +11,27 @@ import { startServer } from "../_helpers/server.ts";
 import { FAST, record, signedIn, sleep } from "./_v2.ts";
 import { startTcpProxy } from "./tcp_proxy.ts";
 
+/** A server with alice and bob signed in, both joined to `lobby` over v2 and ready. */
+async function aliceAndBob() {
+  const server = await startServer({ env: FAST });
+  const alice = await signedIn(server.url, "alice");
+  const bob = await signedIn(server.url, "bob");
+  const a = record(alice, "lobby");
+  const b = record(bob, "lobby");
+  const dispose = async () => {
+    await b[Symbol.asyncDispose]();
+    await a[Symbol.asyncDispose]();
+    await server[Symbol.asyncDispose]();
+  };
+  try {
+    await Promise.all([a.connection.ready, b.connection.ready]);
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return { server, alice, bob, a, b, [Symbol.asyncDispose]: dispose };
+}
+
 Deno.test("a v2 join delivers history as message events and a presence snapshot with the joiner", async () => {
   await using server = await startServer({ env: FAST });
   const alice = await signedIn(server.url, "alice");
@@ -53,12 +74,8 @@ Deno.test("join and leave events tell a member when another user's socket opens 
 });
 
 Deno.test("typing() reaches the others, not the typist, once per TYPING_INTERVAL_MS", async () => {
-  await using server = await startServer({ env: FAST });
-  const alice = await signedIn(server.url, "alice");
-  const bob = await signedIn(server.url, "bob");
-  await using a = record(alice, "lobby");
-  await using b = record(bob, "lobby");
-  await Promise.all([a.connection.ready, b.connection.ready]);
+  await using pair = await aliceAndBob();
+  const { alice, a, b } = pair;
   assert.equal(a.connection.typing(), true);
   assert.equal(a.connection.typing(), false, "a second call within the interval sends nothing");
   await b.until(() => b.of("typing").length === 1, "alice's typing");
@@ -82,12 +99,8 @@ Deno.test("typing() sends nothing on a read-only or a v1 connection", async () =
 });
 
 Deno.test("edit() resolves with the edit event, which every member receives", async () => {
-  await using server = await startServer({ env: FAST });
-  const alice = await signedIn(server.url, "alice");
-  const bob = await signedIn(server.url, "bob");
-  await using a = record(alice, "lobby");
-  await using b = record(bob, "lobby");
-  await Promise.all([a.connection.ready, b.connection.ready]);
+  await using pair = await aliceAndBob();
+  const { alice, bob, a, b } = pair;
   const sent = await a.connection.send("helo");
   const edit = await a.connection.edit(sent.seq, "hello");
   assert.equal(edit.type, "edit");
@@ -103,12 +116,8 @@ Deno.test("edit() resolves with the edit event, which every member receives", as
 });
 
 Deno.test("edit() of another's message rejects with a ReplyError and the connection stays open", async () => {
-  await using server = await startServer({ env: FAST });
-  const alice = await signedIn(server.url, "alice");
-  const bob = await signedIn(server.url, "bob");
-  await using a = record(alice, "lobby");
-  await using b = record(bob, "lobby");
-  await Promise.all([a.connection.ready, b.connection.ready]);
+  await using pair = await aliceAndBob();
+  const { a, b } = pair;
   const sent = await a.connection.send("mine");
   const refused = await b.connection.edit(sent.seq, "yours now").then(
     () => assert.fail("edit() should be refused"),
@@ -145,12 +154,8 @@ Deno.test("edit() and send() refuse blank or over-long text before sending, and 
 });
 
 Deno.test("delete() by the author removes the message for everyone and from the history", async () => {
-  await using server = await startServer({ env: FAST });
-  const alice = await signedIn(server.url, "alice");
-  const bob = await signedIn(server.url, "bob");
-  await using a = record(alice, "lobby");
-  await using b = record(bob, "lobby");
-  await Promise.all([a.connection.ready, b.connection.ready]);
+  await using pair = await aliceAndBob();
+  const { alice, bob, a, b } = pair;
   const kept = await a.connection.send("kept");
   const gone = await a.connection.send("oops");
   const deletion = await a.connection.delete(gone.seq);

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import denoJson from "../../deno.json" with { type: "json" };
-import { helpText, versionText } from "../../src/config/help.ts";
+import { helpText, oneShotRequest, versionText } from "../../src/config/help.ts";
 import { CONFIG_VARIABLES } from "../../src/config/variables.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -23,6 +23,15 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
 }
+
+Deno.test("oneShotRequest(): help wins over version and other flags; a value or bare word is not a flag", () => {
+  assert.equal(oneShotRequest(["--port=8080", "--help"]), "help");
+  assert.equal(oneShotRequest(["-V", "-h"]), "help");
+  assert.equal(oneShotRequest(["--port", "8080", "--version"]), "version");
+  for (const args of [[], ["help"], ["--HELP"], ["--title=--help"], ["--help=1"], ["-v"]]) {
+    assert.equal(oneShotRequest(args), undefined, JSON.stringify(args));
+  }
+});
 
 Deno.test("helpText() lists every variable with its flag, default and help", () => {
   const text = helpText();

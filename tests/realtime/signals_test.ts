@@ -180,6 +180,28 @@ Deno.test("typing reaches everyone but the typist's sockets, once per user per i
   assert.deepEqual(anonymous.events, ["typing 1", "typing 1"]);
 });
 
+Deno.test("typing asks its gate only when not throttled, and a refused gate sends nothing", async () => {
+  const bus = createMemoryBus();
+  using a = node(bus, "a");
+  const typist = new FakeSocket(user(1));
+  const reader = new FakeSocket(user(2));
+  a.join("lobby", typist);
+  a.join("lobby", reader);
+  await a.signals.snapshot("lobby");
+  reader.frames.length = 0;
+  let asked = 0;
+  const gate = (may: boolean) => () => (asked++, Promise.resolve(may));
+  a.signals.typing("lobby", user(1), gate(false));
+  await Promise.resolve();
+  await Promise.resolve();
+  assert.deepEqual(reader.frames, []);
+  a.signals.typing("lobby", user(1), gate(true));
+  await waitFor("the typing event", () => reader.frames.length > 0);
+  a.signals.typing("lobby", user(1), gate(true)); // throttled: the gate is not asked
+  assert.equal(asked, 2);
+  assert.deepEqual(reader.events, ["typing 1"]);
+});
+
 Deno.test("read reaches the reader's other sockets on every node, not the one that read, nor others", async () => {
   const bus = createMemoryBus();
   using a = node(bus, "a");

@@ -42,7 +42,8 @@ export function freePort(): number {
   return port;
 }
 
-async function answersPing(port: number): Promise<boolean> {
+/** Whether a Redis on 127.0.0.1:`port` answers `PING` with `+PONG`. */
+export async function answersPing(port: number): Promise<boolean> {
   let conn: Deno.TcpConn | undefined;
   try {
     conn = await Deno.connect({ hostname: "127.0.0.1", port });

@@ -9,12 +9,12 @@ import { Hono } from "hono";
 import { describeRoute } from "hono-openapi";
 import type { TokenService } from "../../auth/tokens.ts";
 import type { RoomActions } from "../../chat/room_actions.ts";
-import { ValidationError } from "../../errors.ts";
-import { callerOf } from "../caller.ts";
 import { dataResponse } from "../envelope.ts";
 import type { AppEnv } from "../env.ts";
+import { parseIdParam } from "../id_param.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import { jsonBody } from "../read_json_body.ts";
+import { requireClaims } from "../request_auth.ts";
 import { parseRoomName } from "../room_param.ts";
 import { EDIT_MESSAGE, EditBody } from "../schemas/message_edits.ts";
 
@@ -22,22 +22,6 @@ import { EDIT_MESSAGE, EditBody } from "../schemas/message_edits.ts";
 export interface MessageEditDeps {
   readonly tokens: Pick<TokenService, "verify">;
   readonly actions: Pick<RoomActions, "edit">;
-}
-
-/**
- * The `:seq` path parameter: a positive integer.
- *
- * @throws {ValidationError} `BAD_QUERY`
- */
-export function parseSeqParam(raw: string): number {
-  const seq = Number(raw);
-  if (!/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(seq)) {
-    throw new ValidationError(
-      "BAD_QUERY",
-      `Cannot use message "${raw.slice(0, 40)}": seq must be a positive integer`,
-    );
-  }
-  return seq;
 }
 
 /** The message edit route (the delete route of the permission module sits beside it). */
@@ -49,8 +33,8 @@ export function messageEditRoutes(deps: MessageEditDeps): Hono<AppEnv> {
       jsonBody(EditBody),
       async (c) => {
         const room = parseRoomName(c.req.param("room"));
-        const target = parseSeqParam(c.req.param("seq"));
-        const user = await callerOf(c.req.header("authorization"), deps.tokens);
+        const target = parseIdParam(c.req.param("seq"), "message seq");
+        const { user } = await requireClaims(c, deps.tokens);
         const { text } = c.req.valid("json");
         const { message } = await deps.actions.edit({ room, user, target, text });
         return dataResponse(message);

@@ -16,11 +16,11 @@ import type { RoomAccess } from "../../auth/room_access.ts";
 import type { TokenService } from "../../auth/tokens.ts";
 import type { RoomActions } from "../../chat/room_actions.ts";
 import type { Store, UserRoom } from "../../store/store.ts";
-import { callerOf } from "../caller.ts";
 import { dataResponse } from "../envelope.ts";
 import type { AppEnv } from "../env.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import { jsonBody } from "../read_json_body.ts";
+import { requireClaims } from "../request_auth.ts";
 import { parseRoomName } from "../room_param.ts";
 import { MARK_READ, MY_ROOMS, ReadBody } from "../schemas/read_state.ts";
 
@@ -59,7 +59,7 @@ function toWire(room: UserRoom) {
 export function readStateRoutes(deps: ReadStateDeps): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .get("/users/me/rooms", describeRoute(MY_ROOMS), async (c) => {
-      const user = await callerOf(c.req.header("authorization"), deps.tokens);
+      const { user } = await requireClaims(c, deps.tokens);
       const rooms = await deps.store.listUserRooms(user.id);
       const admin = deps.access?.isAdmin(user) ?? false;
       return dataResponse({ rooms: rooms.filter((room) => visible(room, admin)).map(toWire) });
@@ -67,7 +67,7 @@ export function readStateRoutes(deps: ReadStateDeps): Hono<AppEnv> {
     .all("/users/me/rooms", methodNotAllowed("GET"))
     .put("/rooms/:room/read", describeRoute(MARK_READ), jsonBody(ReadBody), async (c) => {
       const room = parseRoomName(c.req.param("room"));
-      const user = await callerOf(c.req.header("authorization"), deps.tokens);
+      const { user } = await requireClaims(c, deps.tokens);
       const { seq } = c.req.valid("json");
       await deps.access?.check(user, room, "read", `mark room "${room}" read`);
       const lastRead = await deps.actions.markRead(room, user, seq);

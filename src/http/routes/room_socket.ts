@@ -46,7 +46,7 @@ export interface RoomSocketDeps {
 }
 
 /** The values of a `Sec-WebSocket-Protocol` header, trimmed, in order. */
-export function parseProtocols(header: string | null): string[] {
+function parseProtocols(header: string | null): string[] {
   if (header === null) return [];
   return header.split(",").map((value) => value.trim());
 }

@@ -44,7 +44,7 @@ export interface ServerApiDeps {
 }
 
 /** The bot a server API delete names when `?bot=` is absent. */
-export const DEFAULT_BOT = "server";
+const DEFAULT_BOT = "server";
 
 /** The server API's routes. */
 export function serverApiRoutes(deps: ServerApiDeps): Hono<AppEnv> {
@@ -93,6 +93,7 @@ export function serverApiRoutes(deps: ServerApiDeps): Hono<AppEnv> {
     .get("/admin/rooms", describeRoute(ADMIN_ROOMS), queryParams(AdminRoomsQuery), async (c) => {
       await serverActor(c, auth);
       const { cursor, limit = DEFAULT_ADMIN_PAGE } = c.req.valid("query");
+      // A cursor the store did not hand out is its 400 BAD_QUERY.
       const page = await store.listRoomNames({ cursor, limit });
       const names = [...new Set(page.names)];
       const records = await Promise.all(names.map((name) => store.getRoom(name)));

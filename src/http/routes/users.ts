@@ -9,15 +9,16 @@ import { describeRoute } from "hono-openapi";
 import type { Accounts } from "../../auth/accounts.ts";
 import type { TokenService } from "../../auth/tokens.ts";
 import { canonicalUsername, MAX_USERNAME_CHARS } from "../../auth/username.ts";
-import { AppError, AuthError, NotFoundError, ValidationError } from "../../errors.ts";
+import { AppError, NotFoundError } from "../../errors.ts";
 import type { PublicUser } from "../../model.ts";
 import type { Store } from "../../store/store.ts";
-import { bearerToken } from "../bearer_auth.ts";
 import { dataResponse } from "../envelope.ts";
 import type { AppEnv } from "../env.ts";
+import { parseIdParam } from "../id_param.ts";
 import { methodNotAllowed } from "../method_not_allowed.ts";
 import type { Throttle } from "../throttle.ts";
 import { jsonBody } from "../read_json_body.ts";
+import { requireClaims } from "../request_auth.ts";
 import { Credentials, LOGIN, SIGN_UP, USER_BY_ID } from "../schemas/users.ts";
 
 /** Dependencies of {@linkcode userRoutes}. */
@@ -94,20 +95,12 @@ export function userRoutes(deps: UserRoutesDeps): Hono<AppEnv> {
     .get("/users/:id", describeRoute(USER_BY_ID), async (c) => {
       const raw = c.req.param("id");
       if (raw === "me") {
-        const token = bearerToken(c.req.header("authorization"));
-        if (!token) throw new AuthError("INVALID_AUTH_TOKEN", "A bearer token is required");
-        const { user: claimed } = await deps.tokens.verify(token);
+        const { user: claimed } = await requireClaims(c, deps.tokens);
         const user = await deps.store.findUserById(claimed.id);
         if (!user) throw new NotFoundError("USER_NOT_FOUND", "The token's user no longer exists");
         return dataResponse({ ...user, admin: deps.isAdmin?.(user) ?? false });
       }
-      const id = Number(raw);
-      if (!/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(id)) {
-        throw new ValidationError(
-          "BAD_QUERY",
-          `Cannot read user "${raw}": id must be a positive integer`,
-        );
-      }
+      const id = parseIdParam(raw, "user id");
       const user = await deps.store.findUserById(id);
       if (!user) throw new NotFoundError("USER_NOT_FOUND", `Cannot find user ${id}`);
       return dataResponse(user);

@@ -10,11 +10,10 @@
 import type { DescribeRouteOptions } from "hono-openapi";
 import * as v from "valibot";
 import { MAX_USERNAME_CHARS } from "../../contract/mod.js";
-import { MAX_BODY_BYTES } from "../read_json_body.ts";
 import { wholeNumber } from "../query.ts";
 import { DeletedMessage, SEQ_PARAM } from "./message_deletes.ts";
 import { Removed, Restriction, Room } from "./moderation.ts";
-import { failure, INTERNAL, ok, STORE_DOWN } from "./responses.ts";
+import { failure, idParam, ok, STORE_FAILURES, TOO_LARGE } from "./responses.ts";
 import { Message, ROOM_PARAM } from "./rooms.ts";
 import { User } from "./users.ts";
 
@@ -109,17 +108,9 @@ export const Disconnected = v.strictObject({
   room: v.nullable(v.string()),
 });
 
-const ID_PARAM: NonNullable<DescribeRouteOptions["parameters"]>[number] = {
-  name: "id",
-  in: "path",
-  required: true,
-  schema: { type: "integer", minimum: 1 },
-};
+const ID_PARAM = idParam("id");
 const ADMIN_SECURITY: Record<string, string[]>[] = [{ bearerAuth: [] }, { apiKey: [] }];
 const KEY_SECURITY: Record<string, string[]>[] = [{ apiKey: [] }];
-const TOO_LARGE = failure(`The body is larger than ${MAX_BODY_BYTES} bytes`, [
-  "PAYLOAD_TOO_LARGE",
-]);
 const ADMIN_AUTH = failure("No valid token, or a wrong X-API-Key", [
   "INVALID_AUTH_TOKEN",
   "INVALID_API_KEY",
@@ -128,7 +119,7 @@ const KEY_AUTH = failure("The X-API-Key is missing or wrong", ["INVALID_API_KEY"
 const NOT_ADMIN = failure("The caller is not a server admin, or the target is one", [
   "FORBIDDEN",
 ]);
-const COMMON = { "500": INTERNAL, "503": STORE_DOWN } as const;
+const COMMON = STORE_FAILURES;
 
 /** `PUT /admin/users/{id}/ban`. */
 export const BAN_USER: DescribeRouteOptions = {

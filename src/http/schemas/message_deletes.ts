@@ -7,18 +7,12 @@
  */
 import type { DescribeRouteOptions } from "hono-openapi";
 import * as v from "valibot";
-import { failure, INTERNAL, ok, STORE_DOWN } from "./responses.ts";
+import { failure, idParam, INTERNAL, ok, STORE_DOWN } from "./responses.ts";
 import { ROOM_PARAM } from "./rooms.ts";
 import { User } from "./users.ts";
 
 /** The `seq` path parameter. */
-export const SEQ_PARAM: NonNullable<DescribeRouteOptions["parameters"]>[number] = {
-  name: "seq",
-  in: "path",
-  required: true,
-  description: "The message's seq in the room",
-  schema: { type: "integer", minimum: 1 },
-};
+export const SEQ_PARAM = idParam("seq", "The message's seq in the room");
 
 const seq = v.pipe(v.number(), v.integer(), v.minValue(1));
 

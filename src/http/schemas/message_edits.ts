@@ -7,7 +7,8 @@
 import type { DescribeRouteOptions } from "hono-openapi";
 import * as v from "valibot";
 import { MAX_TEXT_CHARS } from "../../contract/mod.js";
-import { failure, INTERNAL, ok, STORE_DOWN } from "./responses.ts";
+import { SEQ_PARAM } from "./message_deletes.ts";
+import { failure, INTERNAL, ok, STORE_DOWN, TOO_LARGE } from "./responses.ts";
 import { ROOM_PARAM } from "./rooms.ts";
 import { User } from "./users.ts";
 
@@ -36,15 +37,6 @@ export const EditedMessage = v.pipe(
   v.metadata({ ref: "EditedMessage" }),
 );
 
-/** The `seq` path parameter. */
-const SEQ_PARAM: NonNullable<DescribeRouteOptions["parameters"]>[number] = {
-  name: "seq",
-  in: "path",
-  required: true,
-  description: "The message's seq in the room",
-  schema: { type: "integer", minimum: 1 },
-};
-
 /** `PATCH /rooms/{room}/messages/{seq}`. */
 export const EDIT_MESSAGE: DescribeRouteOptions = {
   tags: ["rooms"],
@@ -65,7 +57,7 @@ export const EDIT_MESSAGE: DescribeRouteOptions = {
       ["FORBIDDEN", "MUTED", "BANNED", "USER_BANNED", "NOT_A_MEMBER"],
     ),
     "404": failure("No message of the room has that seq", ["MESSAGE_NOT_FOUND"]),
-    "413": failure("The body is too large", ["PAYLOAD_TOO_LARGE"]),
+    "413": TOO_LARGE,
     "500": INTERNAL,
     "503": STORE_DOWN,
   },

@@ -8,8 +8,7 @@
 import type { DescribeRouteOptions } from "hono-openapi";
 import * as v from "valibot";
 import { MAX_ROOM_NAME_CHARS } from "../../contract/mod.js";
-import { MAX_BODY_BYTES } from "../read_json_body.ts";
-import { failure, INTERNAL, ok, STORE_DOWN } from "./responses.ts";
+import { failure, idParam, ok, STORE_FAILURES, TOO_LARGE } from "./responses.ts";
 import { ROOM_PARAM } from "./rooms.ts";
 import { User } from "./users.ts";
 
@@ -56,13 +55,22 @@ export const DirectBody = v.object({
   ),
 });
 
+/**
+ * Whether `raw` is an ISO 8601 time of a day the calendar has: `Date.parse`
+ * alone reads `2027-02-30` as 2 March.
+ */
+function isIsoTime(raw: string): boolean {
+  const date = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}/.exec(raw);
+  if (!date || !Number.isFinite(Date.parse(raw))) return false;
+  const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+  const day0 = new Date(Date.UTC(year, month - 1, day));
+  return day0.getUTCMonth() === month - 1 && day0.getUTCDate() === day;
+}
+
 /** An ISO 8601 time such as `2026-01-31T12:00:00Z`, turned into milliseconds. */
 const isoTime = v.pipe(
   v.string(),
-  v.check(
-    (raw) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(raw) && Number.isFinite(Date.parse(raw)),
-    "an ISO 8601 time such as 2026-01-31T12:00:00Z",
-  ),
+  v.check(isIsoTime, "an ISO 8601 time such as 2026-01-31T12:00:00Z"),
   v.transform((raw) => Date.parse(raw)),
 );
 
@@ -73,8 +81,8 @@ export const RestrictionBody = v.object({
     v.pipe(
       v.string(),
       v.check(
-        (r) => [...r].length <= MAX_REASON_CHARS,
-        `a text of at most ${MAX_REASON_CHARS} characters`,
+        (r) => [...r].length <= MAX_REASON_CHARS && noControl(r),
+        `a text of at most ${MAX_REASON_CHARS} characters without control characters`,
       ),
     ),
   ),
@@ -147,17 +155,9 @@ export const LoggedOut = v.strictObject({
 });
 
 /** The `userId` path parameter. */
-export const USER_ID_PARAM: NonNullable<DescribeRouteOptions["parameters"]>[number] = {
-  name: "userId",
-  in: "path",
-  required: true,
-  schema: { type: "integer", minimum: 1 },
-};
+const USER_ID_PARAM = idParam("userId");
 
 const BEARER = [{ bearerAuth: [] }];
-const TOO_LARGE = failure(`The body is larger than ${MAX_BODY_BYTES} bytes`, [
-  "PAYLOAD_TOO_LARGE",
-]);
 const NO_TOKEN = failure("No token, or one that is not valid (expired, revoked)", [
   "INVALID_AUTH_TOKEN",
 ]);
@@ -171,7 +171,7 @@ const REFUSED = failure(
     "not a member of a private room, banned",
   ["FORBIDDEN", "NOT_A_MEMBER", "BANNED", "USER_BANNED"],
 );
-const COMMON = { "500": INTERNAL, "503": STORE_DOWN } as const;
+const COMMON = STORE_FAILURES;
 
 /** `POST /rooms`. */
 export const CREATE_ROOM: DescribeRouteOptions = {
@@ -195,11 +195,12 @@ export const CREATE_ROOM: DescribeRouteOptions = {
 export const OPEN_DM: DescribeRouteOptions = {
   tags: ["rooms"],
   summary: "The direct-message room of the caller and another user",
-  description: "The same private room every time, whoever of the two asks.",
+  description: "The same private room every time, whoever of the two asks. " +
+    "The caller's own id is refused (400 BAD_BINDING).",
   security: BEARER,
   responses: {
     "200": ok("The room", Room),
-    "400": failure("Bad body", ["BAD_BINDING"]),
+    "400": failure("Bad body, or the caller's own id", ["BAD_BINDING"]),
     "401": NO_TOKEN,
     "404": failure("No such user", ["USER_NOT_FOUND"]),
     "409": failure("A room that is not a direct-message room holds the name", ["ROOM_EXISTS"]),

@@ -7,7 +7,7 @@
 import type { DescribeRouteOptions } from "hono-openapi";
 import * as v from "valibot";
 import { UNREAD_CAP } from "../../contract/mod.js";
-import { failure, INTERNAL, ok, STORE_DOWN } from "./responses.ts";
+import { failure, INTERNAL, ok, STORE_DOWN, TOO_LARGE } from "./responses.ts";
 import { ROOM_PARAM } from "./rooms.ts";
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
@@ -96,7 +96,7 @@ export const MARK_READ: DescribeRouteOptions = {
       "The room is private and the caller is not a member, or the caller is banned from it",
       ["NOT_A_MEMBER", "BANNED", "USER_BANNED"],
     ),
-    "413": failure("The body is too large", ["PAYLOAD_TOO_LARGE"]),
+    "413": TOO_LARGE,
     "500": INTERNAL,
     "503": STORE_DOWN,
   },

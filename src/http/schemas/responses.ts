@@ -7,6 +7,7 @@
  */
 import { type DescribeRouteOptions, resolver } from "hono-openapi";
 import * as v from "valibot";
+import { MAX_BODY_BYTES } from "../../contract/mod.js";
 
 /** One entry of {@linkcode DescribeRouteOptions.responses}. */
 export type ResponseSpec = NonNullable<DescribeRouteOptions["responses"]>[string];
@@ -79,3 +80,25 @@ export const INTERNAL = failure("The server failed; the detail is only in its lo
 
 /** 503: the store does not answer. */
 export const STORE_DOWN = failure("The store does not answer", ["STORE_UNAVAILABLE"]);
+
+/** 413: a JSON body past the limit every body has. */
+export const TOO_LARGE = failure(`The body is larger than ${MAX_BODY_BYTES} bytes`, [
+  "PAYLOAD_TOO_LARGE",
+]);
+
+/** The 500 and 503 every route that reads the store may answer. */
+export const STORE_FAILURES = { "500": INTERNAL, "503": STORE_DOWN } as const;
+
+/** A path parameter: a positive whole number (a user id, a message's seq). */
+export function idParam(
+  name: string,
+  description?: string,
+): NonNullable<DescribeRouteOptions["parameters"]>[number] {
+  return {
+    name,
+    in: "path",
+    required: true,
+    ...(description === undefined ? {} : { description }),
+    schema: { type: "integer", minimum: 1 },
+  };
+}

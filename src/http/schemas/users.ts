@@ -11,8 +11,7 @@
 import type { DescribeRouteOptions } from "hono-openapi";
 import * as v from "valibot";
 import { MAX_SECRET_BYTES, MAX_USERNAME_CHARS } from "../../contract/mod.js";
-import { MAX_BODY_BYTES } from "../read_json_body.ts";
-import { failure, INTERNAL, ok, RETRY_AFTER, STORE_DOWN } from "./responses.ts";
+import { failure, idParam, INTERNAL, ok, RETRY_AFTER, STORE_DOWN, TOO_LARGE } from "./responses.ts";
 
 /** `{"username": string, "secret": string}`; other fields (a client-sent `id`) are ignored. */
 export const Credentials = v.object({
@@ -60,9 +59,6 @@ export const LoginResult = v.pipe(
   v.metadata({ ref: "LoginResult" }),
 );
 
-const TOO_LARGE = failure(`The body is larger than ${MAX_BODY_BYTES} bytes`, [
-  "PAYLOAD_TOO_LARGE",
-]);
 const THROTTLED = failure("Too many attempts from this address", ["RATE_LIMITED"], RETRY_AFTER);
 
 /** `POST /users`. */
@@ -107,7 +103,7 @@ export const LOGIN: DescribeRouteOptions = {
 export const USER_BY_ID: DescribeRouteOptions = {
   tags: ["users"],
   summary: "A user by id",
-  parameters: [{ name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1 } }],
+  parameters: [idParam("id")],
   responses: {
     "200": ok("The user", User),
     "400": failure("The id is not a positive integer", ["BAD_QUERY"]),

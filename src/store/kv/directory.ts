@@ -7,7 +7,7 @@
  * @module
  */
 import type { DirectoryPage, RoomNamePage, RoomStore } from "../api/rooms.ts";
-import { decodeRoomCursor, encodeRoomCursor } from "../room_cursor.ts";
+import { badRoomCursor, decodeRoomCursor, encodeRoomCursor } from "../room_cursor.ts";
 import { type KvContext, listAll } from "./context.ts";
 import { decodeRoom, keys, type KvRoom } from "./keys.ts";
 import { toRoomRecord } from "./room_record.ts";
@@ -42,8 +42,15 @@ export function kvDirectory(ctx: KvContext): Pick<RoomStore, "listRooms" | "list
       return guard(async () => {
         const limit = Math.max(0, options.limit);
         if (limit === 0) return { names: [], next: null };
-        const iterator = kv.list({ prefix: ["rooms"] }, { limit, cursor: options.cursor });
-        const names = (await listAll(iterator)).map((entry) => entry.key[1] as string);
+        const { cursor } = options;
+        const iterator = kv.list({ prefix: ["rooms"] }, { limit, cursor });
+        // KV refuses a cursor it did not hand out with a TypeError, on the first read.
+        const entries = await listAll(iterator).catch((error) => {
+          throw cursor !== undefined && error instanceof TypeError
+            ? badRoomCursor(cursor, error)
+            : error;
+        });
+        const names = entries.map((entry) => entry.key[1] as string);
         return { names, next: names.length === limit ? iterator.cursor || null : null };
       });
     },

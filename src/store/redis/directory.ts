@@ -8,7 +8,7 @@
  */
 import { RedisScript } from "../../redis/script.ts";
 import type { DirectoryPage, RoomNamePage, RoomStore } from "../api/rooms.ts";
-import { decodeRoomCursor, encodeRoomCursor } from "../room_cursor.ts";
+import { badRoomCursor, decodeRoomCursor, encodeRoomCursor } from "../room_cursor.ts";
 import { toRoomRecord } from "./codec.ts";
 import type { RedisContext } from "./context.ts";
 
@@ -74,6 +74,13 @@ export function redisDirectory(ctx: RedisContext): Pick<RoomStore, "listRooms" |
       return guard(async () => {
         const limit = Math.max(1, options.limit);
         const names: string[] = [];
+        // A SCAN cursor is an unsigned 64-bit number; anything else Redis refuses.
+        if (
+          options.cursor !== undefined &&
+          (!/^[1-9]\d{0,19}$/.test(options.cursor) || BigInt(options.cursor) >= 2n ** 64n)
+        ) {
+          throw badRoomCursor(options.cursor);
+        }
         let cursor = options.cursor ?? "0";
         // SCAN visits the whole keyspace (other keys included) a slice at a
         // time: go on until a page's worth of rooms is found or the scan ends.

@@ -118,3 +118,12 @@ export function expectStatus(answer: Answer, status: number, type?: string): Jso
   }
   return answer.body?.data;
 }
+
+/** `owner` creates a room with `POST /rooms` (asserted 201); returns the room. */
+export async function createRoom(
+  t: ModerationApp,
+  owner: TestUser,
+  body: { name: string; visibility: "public" | "private"; title?: string },
+): Promise<Json> {
+  return expectStatus(await t.call("POST", "/api/v1/rooms", { as: owner, body }), 201);
+}

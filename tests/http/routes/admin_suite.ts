@@ -7,7 +7,13 @@
  */
 import assert from "node:assert/strict";
 import type { AppError } from "../../../src/errors.ts";
-import { API_KEY, expectStatus, openModerationApp, type StoreOpener } from "./_moderation_app.ts";
+import {
+  API_KEY,
+  createRoom,
+  expectStatus,
+  openModerationApp,
+  type StoreOpener,
+} from "./_moderation_app.ts";
 
 const KEY = { "x-api-key": API_KEY };
 
@@ -136,13 +142,7 @@ export function adminSuite(name: string, open: StoreOpener): void {
       await t.signIn("alice"),
       await t.signIn("bob"),
     ];
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "club", visibility: "public" },
-      }),
-      201,
-    );
+    await createRoom(t, alice, { name: "club", visibility: "public" });
     const steps: Array<[string, string, unknown]> = [
       ["PUT", `/api/v1/rooms/club/members/${bob.user.id}`, { role: "moderator" }],
       ["PUT", `/api/v1/rooms/club/mutes/${bob.user.id}`, {}],
@@ -246,13 +246,7 @@ export function adminSuite(name: string, open: StoreOpener): void {
   test("the server API posts as a named bot, deletes, disconnects and lists every room", async () => {
     await using t = await openModerationApp(open, { ADMIN_API_KEY: API_KEY });
     const alice = await t.signIn("alice");
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "hidden", visibility: "private" },
-      }),
-      201,
-    );
+    await createRoom(t, alice, { name: "hidden", visibility: "private" });
     const say = (room: string, body: unknown, headers: Record<string, string> = KEY) =>
       t.call("POST", `/api/v1/admin/rooms/${room}/messages`, { headers, body });
     expectStatus(await say("lobby", { bot: "deploy-bot", text: "hi" }, {}), 401, "INVALID_API_KEY");

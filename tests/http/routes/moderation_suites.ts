@@ -8,6 +8,7 @@
  */
 import type { StoreOpener } from "./_moderation_app.ts";
 import { adminSuite } from "./admin_suite.ts";
+import { hostileInputsSuite } from "./hostile_inputs_suite.ts";
 import { restrictionsSuite } from "./restrictions_suite.ts";
 import { roomsSuite } from "./rooms_suite.ts";
 import { v2RoutesSuite } from "./v2_routes_suite.ts";
@@ -22,4 +23,5 @@ export function moderationSuites(name: string, open: StoreOpener): void {
   restrictionsSuite(name, open);
   adminSuite(name, open);
   v2RoutesSuite(name, open);
+  hostileInputsSuite(name, open);
 }

@@ -6,7 +6,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { expectStatus, openModerationApp, type StoreOpener } from "./_moderation_app.ts";
+import {
+  createRoom,
+  expectStatus,
+  openModerationApp,
+  type StoreOpener,
+} from "./_moderation_app.ts";
 
 /** Registers the tests of this part. */
 export function roomsSuite(name: string, open: StoreOpener): void {
@@ -75,13 +80,7 @@ export function roomsSuite(name: string, open: StoreOpener): void {
     const alice = await t.signIn("alice");
     const bob = await t.signIn("bob");
     const root = await t.signIn("root");
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "secret", visibility: "private" },
-      }),
-      201,
-    );
+    await createRoom(t, alice, { name: "secret", visibility: "private" });
     await t.app.actions.post({ room: "secret", user: alice.user, text: "for members" });
     for (const path of ["/messages", "", "/users", "/members"]) {
       const url = `/api/v1/rooms/secret${path}`;
@@ -111,13 +110,7 @@ export function roomsSuite(name: string, open: StoreOpener): void {
       await t.signIn("carol"),
       await t.signIn("dave"),
     ];
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "team", visibility: "private" },
-      }),
-      201,
-    );
+    await createRoom(t, alice, { name: "team", visibility: "private" });
     const put = (as: typeof alice, user: typeof alice, role?: string) =>
       t.call("PUT", `/api/v1/rooms/team/members/${user.user.id}`, {
         as,
@@ -161,13 +154,7 @@ export function roomsSuite(name: string, open: StoreOpener): void {
     await using t = await openModerationApp(open);
     const alice = await t.signIn("alice");
     const root = await t.signIn("root");
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "team", visibility: "public" },
-      }),
-      201,
-    );
+    await createRoom(t, alice, { name: "team", visibility: "public" });
     const path = (room: string, id: string | number) => `/api/v1/rooms/${room}/members/${id}`;
     expectStatus(
       await t.call("PUT", path("team", 999), { as: alice, body: {} }),

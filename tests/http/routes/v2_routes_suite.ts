@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { UNREAD_CAP } from "../../../src/contract/mod.js";
 import {
+  createRoom,
   expectStatus,
   type ModerationApp,
   openModerationApp,
@@ -31,6 +32,20 @@ async function seed(t: ModerationApp, room: string, user: TestUser, count: numbe
   }
 }
 
+/** `owner` creates the private room `club` (with `extra` fields) and adds `member`. */
+async function privateClub(
+  t: ModerationApp,
+  owner: TestUser,
+  member: TestUser,
+  extra: { title?: string } = {},
+): Promise<void> {
+  await createRoom(t, owner, { name: "club", visibility: "private", ...extra });
+  expectStatus(
+    await t.call("PUT", `/api/v1/rooms/club/members/${member.user.id}`, { as: owner, body: {} }),
+    200,
+  );
+}
+
 /** The fields of each listed room named by `keys`. */
 function pick(rooms: Record<string, unknown>[], ...keys: string[]): unknown[][] {
   return rooms.map((room) => keys.map((key) => room[key]));
@@ -50,13 +65,7 @@ export function v2RoutesSuite(name: string, open: StoreOpener): void {
       await seed(t, room, alice, 1);
     }
     t.clock.now += 1000;
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "hidden", visibility: "private" },
-      }),
-      201,
-    );
+    await createRoom(t, alice, { name: "hidden", visibility: "private" });
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let page = 0; page < 5; page++) {
@@ -86,13 +95,7 @@ export function v2RoutesSuite(name: string, open: StoreOpener): void {
       60_000,
     );
     t.clock.now += 1000;
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: bob,
-        body: { name: "news", visibility: "public", title: "The news" },
-      }),
-      201,
-    );
+    await createRoom(t, bob, { name: "news", visibility: "public", title: "The news" });
     const data = expectStatus(await t.call("GET", "/api/v1/rooms"), 200);
     assert.equal(data.next, null);
     const lobby = data.rooms.find((r: { name: string }) => r.name === "lobby");
@@ -163,17 +166,7 @@ export function v2RoutesSuite(name: string, open: StoreOpener): void {
     await using t = await openModerationApp(open);
     const alice = await t.signIn("alice");
     const bob = await t.signIn("bob");
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "club", visibility: "private", title: "Club" },
-      }),
-      201,
-    );
-    expectStatus(
-      await t.call("PUT", `/api/v1/rooms/club/members/${bob.user.id}`, { as: alice, body: {} }),
-      200,
-    );
+    await privateClub(t, alice, bob, { title: "Club" });
     await seed(t, "club", alice, UNREAD_CAP + 3);
     const mine = expectStatus(await t.call("GET", "/api/v1/users/me/rooms", { as: bob }), 200);
     assert.deepEqual(
@@ -244,17 +237,7 @@ export function v2RoutesSuite(name: string, open: StoreOpener): void {
     const carol = await t.signIn("carol");
     const dave = await t.signIn("dave");
     const root = await t.signIn("root");
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "club", visibility: "private" },
-      }),
-      201,
-    );
-    expectStatus(
-      await t.call("PUT", `/api/v1/rooms/club/members/${carol.user.id}`, { as: alice, body: {} }),
-      200,
-    );
+    await privateClub(t, alice, carol);
     await t.app.actions.post({ room: "club", user: carol.user, text: "hi" });
     await seed(t, "club", alice, 3);
     const read = (as: TestUser, room = "club") =>
@@ -334,17 +317,7 @@ export function v2RoutesSuite(name: string, open: StoreOpener): void {
     await using t = await openModerationApp(open);
     const alice = await t.signIn("alice");
     const carol = await t.signIn("carol");
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "club", visibility: "private" },
-      }),
-      201,
-    );
-    expectStatus(
-      await t.call("PUT", `/api/v1/rooms/club/members/${carol.user.id}`, { as: alice, body: {} }),
-      200,
-    );
+    await privateClub(t, alice, carol);
     const { seq } = await t.app.actions.post({ room: "club", user: carol.user, text: "mine" });
     const patch = () =>
       t.call("PATCH", `/api/v1/rooms/club/messages/${seq}`, { as: carol, body: { text: "new" } });
