@@ -28,6 +28,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
+  /** How long to wait for another connection's lock; 5,000 ms unless set (tests). */
+  busyTimeoutMs?: number;
 }
 
 /** The SQLite store: a {@linkcode Store} that can also back itself up. */
@@ -41,7 +43,7 @@ export interface SqliteStore extends Store {
 
 /** Opens (creating or migrating if needed) a SQLite store. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  const ctx = openSqliteContext(options.path, options.now ?? Date.now);
+  const ctx = openSqliteContext(options.path, options.now ?? Date.now, options.busyTimeoutMs);
   return {
     ...sqliteUsers(ctx),
     ...sqliteMessages(ctx),

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { AppError } from "../../src/errors.ts";
 import { openSqliteStore } from "../../src/store/sqlite_store.ts";
 import type { Store } from "../../src/store/store.ts";
 import type { AppendJob, AppendResult } from "./append_worker.ts";
+import type { LockEvent, LockJob } from "./lock_worker.ts";
 import { newMessage, newUser, storeContract } from "./store_contract.ts";
 
 /** A temp directory removed when the test's scope ends. */
@@ -89,6 +92,64 @@ Deno.test("SQLite file: workers appending at once to one file get each seq exact
   } finally {
     for (const { worker } of workers) worker.terminate();
     await main.close();
+  }
+});
+
+/** Starts a worker holding `path`'s write lock; resolves once it holds it. */
+async function holdWriteLock(job: LockJob): Promise<{ released: Promise<void> } & Disposable> {
+  const worker = new Worker(new URL("./lock_worker.ts", import.meta.url), { type: "module" });
+  const { promise: holding, resolve: onHolding } = Promise.withResolvers<void>();
+  const { promise: released, resolve: onReleased } = Promise.withResolvers<void>();
+  worker.onmessage = (event: MessageEvent<LockEvent>) => {
+    if (event.data === "holding") onHolding();
+    else onReleased();
+  };
+  worker.postMessage(job);
+  await holding;
+  return { released, [Symbol.dispose]: () => worker.terminate() };
+}
+
+Deno.test("SQLite file: opening a new file whose write lock another connection holds waits for it", async () => {
+  // Where waiting could deadlock SQLite does not wait: switching a new file to
+  // WAL under another writer failed at once with "database is locked" (two
+  // isolates of deno serve --parallel opening one new file together).
+  await using dir = await tempDir();
+  const path = `${dir.path}/chat.sqlite3`;
+  using lock = await holdWriteLock({ path, holdMs: 300, rollbackMode: true });
+  const store = openSqliteStore({ path }); // threw before the fix
+  try {
+    await lock.released;
+    assert.equal((await store.appendMessage(newMessage("lobby"))).seq, 1);
+    const probe = new DatabaseSync(path, { readOnly: true });
+    assert.equal(
+      (probe.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode,
+      "wal",
+    );
+    probe.close();
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("SQLite file: a write that cannot get the lock in time is STORE_UNAVAILABLE, and stores nothing", async () => {
+  await using dir = await tempDir();
+  const path = `${dir.path}/chat.sqlite3`;
+  const store = openSqliteStore({ path, busyTimeoutMs: 50 });
+  try {
+    {
+      using lock = await holdWriteLock({ path, holdMs: 1000, rollbackMode: false });
+      await assert.rejects(store.appendMessage(newMessage("lobby")), (error: unknown) => {
+        assert.ok(error instanceof AppError, String(error));
+        assert.equal(error.type, "STORE_UNAVAILABLE");
+        assert.equal(error.status, 503);
+        return true;
+      });
+      await lock.released;
+    }
+    assert.equal(await store.lastSeq("lobby"), 0);
+    assert.equal((await store.appendMessage(newMessage("lobby"))).seq, 1);
+  } finally {
+    await store.close();
   }
 });
 

@@ -22,6 +22,36 @@ export function isSqliteOutage(error: unknown): boolean {
   return typeof code === "number" && OUTAGE_CODES.has(code & 0xff);
 }
 
+/** SQLite's `SQLITE_BUSY`: another connection holds a lock this one needs. */
+const SQLITE_BUSY = 5;
+
+/** How long a statement, or opening, waits for another connection's lock. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Runs `fn`, running it again while SQLite answers busy, until `timeoutMs`.
+ *
+ * `busy_timeout` does not cover every wait: where waiting could deadlock,
+ * SQLite answers busy at once. Switching a new file to WAL while another
+ * connection holds its write lock is such a case: two isolates of
+ * `deno serve --parallel` opening one new file together, one of them
+ * mid-switch, made the other fail with "database is locked".
+ */
+function retryWhileBusy<T>(fn: () => T, timeoutMs: number): T {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return fn();
+    } catch (error) {
+      const code = (error as { errcode?: unknown } | null)?.errcode;
+      const busy = typeof code === "number" && (code & 0xff) === SQLITE_BUSY;
+      if (!busy || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10);
+    }
+  }
+}
+
 /** Whether a driver failure is a `UNIQUE` constraint. */
 export function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && /UNIQUE constraint failed/i.test(error.message);
@@ -48,21 +78,38 @@ export interface SqliteContext {
   close(): void;
 }
 
-/** Opens and configures a connection, creating the file's directory and schema as needed. */
-export function openSqliteContext(path: string, now: () => number): SqliteContext {
+/**
+ * Opens and configures a connection, creating the file's directory and schema
+ * as needed, waiting up to `busyTimeoutMs` for other connections' locks.
+ *
+ * Statements that can meet a lock run prepared, never through `exec`: the
+ * driver gives an `exec` failure no `errcode`, so a busy database would read
+ * as a bug (500) instead of an outage (503).
+ */
+export function openSqliteContext(
+  path: string,
+  now: () => number,
+  busyTimeoutMs: number = BUSY_TIMEOUT_MS,
+): SqliteContext {
   if (path !== ":memory:") {
     const dir = path.replace(/[\\/][^\\/]*$/, "");
     if (dir && dir !== path) Deno.mkdirSync(dir, { recursive: true });
   }
   const db = new DatabaseSync(path);
-  db.exec("PRAGMA busy_timeout = 5000");
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = NORMAL");
-  db.exec("PRAGMA foreign_keys = ON");
-  // Deleted and overwritten content (an erased message, pruned history) is
-  // zeroed in the file, not only unlinked.
-  db.exec("PRAGMA secure_delete = ON");
-  migrate(db);
+  const setBusyTimeout = (ms: number) => db.prepare(`PRAGMA busy_timeout = ${ms}`).get();
+  try {
+    setBusyTimeout(busyTimeoutMs);
+    retryWhileBusy(() => db.prepare("PRAGMA journal_mode = WAL").get(), busyTimeoutMs);
+    db.prepare("PRAGMA synchronous = NORMAL").run();
+    db.prepare("PRAGMA foreign_keys = ON").run();
+    // Deleted and overwritten content (an erased message, pruned history) is
+    // zeroed in the file, not only unlinked.
+    db.prepare("PRAGMA secure_delete = ON").get();
+    retryWhileBusy(() => migrate(db), busyTimeoutMs);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 
   const cache = new Map<string, StatementSync>();
   let closed = false;
@@ -79,13 +126,13 @@ export function openSqliteContext(path: string, now: () => number): SqliteContex
     now,
     sql,
     transaction<T>(fn: () => T): T {
-      db.exec("BEGIN IMMEDIATE");
+      sql("BEGIN IMMEDIATE").run();
       try {
         const result = fn();
-        db.exec("COMMIT");
+        sql("COMMIT").run();
         return result;
       } catch (error) {
-        if (db.isTransaction) db.exec("ROLLBACK");
+        if (db.isTransaction) sql("ROLLBACK").run();
         throw error;
       }
     },
@@ -99,13 +146,13 @@ export function openSqliteContext(path: string, now: () => number): SqliteContex
     },
     flushLog(): void {
       if (path === ":memory:") return;
-      db.exec("PRAGMA busy_timeout = 0");
+      setBusyTimeout(0);
       try {
         sql("PRAGMA wal_checkpoint(TRUNCATE)").get();
       } catch {
         // Busy: another connection holds the log; it is overwritten later.
       } finally {
-        db.exec("PRAGMA busy_timeout = 5000");
+        setBusyTimeout(busyTimeoutMs);
       }
     },
     close(): void {

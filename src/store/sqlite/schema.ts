@@ -150,7 +150,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * @throws {Error} when the file was written by a newer version of this server
  */
 export function migrate(db: DatabaseSync): void {
-  db.exec("BEGIN IMMEDIATE");
+  db.prepare("BEGIN IMMEDIATE").run();
   try {
     db.exec(BASE);
     const row = db.prepare("PRAGMA user_version").get() as { user_version: number };
@@ -162,9 +162,9 @@ export function migrate(db: DatabaseSync): void {
     }
     for (let v = version; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     if (version !== SCHEMA_VERSION) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-    db.exec("COMMIT");
+    db.prepare("COMMIT").run();
   } catch (error) {
-    if (db.isTransaction) db.exec("ROLLBACK");
+    if (db.isTransaction) db.prepare("ROLLBACK").run();
     throw error;
   }
 }
