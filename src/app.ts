@@ -175,7 +175,6 @@ export function createApp(deps: AppDeps): ChatApp {
     ttlMs: config.presenceTtlSeconds * 1000,
     refreshMs: config.presenceTtlSeconds * 1000 / 3,
   });
-  const sockets = new Set<(close: CloseReason) => void>();
   let closing = false;
   const registry = new SessionRegistry();
   const metrics = new Metrics();
@@ -188,7 +187,7 @@ export function createApp(deps: AppDeps): ChatApp {
   });
   addProcessMetrics(metrics);
   const throttles = deps.throttles ?? memoryThrottles(now);
-  metrics.gauge("chat_connections", "Open WebSocket connections", () => sockets.size);
+  metrics.gauge("chat_connections", "Open WebSocket connections", () => registry.open);
   metrics.gauge("chat_rooms", "Rooms with members on this isolate", () => hub.roomCount);
   metrics.counter(
     "chat_messages_out_total",
@@ -254,7 +253,6 @@ export function createApp(deps: AppDeps): ChatApp {
         origins: originPolicy(config),
         maxSocketsPerAddress: config.maxSocketsPerAddress,
         idleTimeoutSeconds: deps.heartbeatSeconds ?? 30,
-        sockets,
         accepting: () => !closing,
         nodeId,
         metrics,
@@ -340,13 +338,10 @@ export function createApp(deps: AppDeps): ChatApp {
       const { close = CLOSE.SHUTDOWN, closeSockets = true } = options;
       closing = true;
       overload.close();
-      if (closeSockets) { for (const end of [...sockets]) end(close); }
+      if (closeSockets) registry.endAll(close);
       rooms.clear();
       // Give clients a moment to answer the close frames, so they see the code.
-      const deadline = performance.now() + 2000;
-      while (closeSockets && sockets.size > 0 && performance.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      if (closeSockets) await registry.allClosed(2000);
       // What sessions were storing finishes before the store closes.
       await registry.settle(1500);
       signals.close();

@@ -119,25 +119,6 @@ export class Hub<M extends Member = Member> {
     return this.#size;
   }
 
-  /**
-   * Writes one frame, encoded once by the caller, to the members of a room.
-   *
-   * @param accept picks the members that get it (all when omitted); called
-   *   once per member, it must not join or leave members
-   * @returns how many members it was written to
-   */
-  broadcast(room: string, frame: string, accept?: (member: M) => boolean): number {
-    const state = this.#rooms.get(room);
-    if (!state) return 0;
-    let sent = 0;
-    for (const member of state.members) {
-      if (accept && !accept(member)) continue;
-      member.send(frame);
-      sent++;
-    }
-    return sent;
-  }
-
   /** Calls `visit` with each member of a room; `visit` must not join or leave members. */
   forEach(room: string, visit: (member: M) => void): void {
     const state = this.#rooms.get(room);

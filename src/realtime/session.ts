@@ -114,7 +114,6 @@ class Session implements Member, SessionHandle, EventListenerObject {
    * drain: a backlog is written in one turn, before the runtime could send any of it.
    */
   #backlogAllowance = 0;
-  #unregister: (() => void) | undefined;
 
   constructor(socket: WebSocket, info: SessionInfo, deps: SessionDeps) {
     this.#socket = socket;
@@ -127,7 +126,7 @@ class Session implements Member, SessionHandle, EventListenerObject {
     this.#tokenExp = info.tokenExp;
     socket.addEventListener("open", this);
     socket.addEventListener("message", this);
-    this.#unregister = deps.registry?.add(this);
+    deps.registry?.add(this);
     socket.addEventListener("close", this);
   }
 
@@ -378,11 +377,7 @@ class Session implements Member, SessionHandle, EventListenerObject {
   #onClose(): void {
     this.#closed = true;
     this.#cleanup();
-    // Kept until its last store settled, so shutdown waits for it.
-    const unregister = this.#unregister;
-    if (!unregister) return;
-    if (this.#chain) this.#chain.then(unregister);
-    else unregister();
+    this.#deps.registry?.closed(this);
   }
 }
 

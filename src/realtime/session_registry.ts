@@ -49,7 +49,10 @@ const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Every live session of one isolate. */
 export class SessionRegistry {
+  /** Sessions from their start until their socket closed and their stores settled. */
   readonly #sessions = new Set<SessionHandle>();
+  /** The ones whose socket is not closed yet. */
+  readonly #open = new Set<SessionHandle>();
   #quiet = false;
 
   /** True once shutdown began: sessions take no more frames and write nothing more. */
@@ -57,21 +60,42 @@ export class SessionRegistry {
     return this.#quiet;
   }
 
-  /** Live sessions. */
-  get size(): number {
-    return this.#sessions.size;
+  /** Sessions whose socket is not closed yet (the open connections). */
+  get open(): number {
+    return this.#open.size;
   }
 
-  /** Registers a session; returns the function that removes it again. */
-  add(handle: SessionHandle): () => void {
+  /** Registers a session as it starts. */
+  add(handle: SessionHandle): void {
     this.#sessions.add(handle);
-    return () => this.#sessions.delete(handle);
+    this.#open.add(handle);
+  }
+
+  /**
+   * Notes that a session's socket closed; the session stays registered until
+   * what it was storing settled, so shutdown waits for it.
+   */
+  closed(handle: SessionHandle): void {
+    if (!this.#open.delete(handle)) return;
+    const forget = () => this.#sessions.delete(handle);
+    handle.settled().then(forget, forget);
+  }
+
+  /** Ends every open session with `close`. */
+  endAll(close: CloseReason): void {
+    for (const session of [...this.#open]) session.end(close);
+  }
+
+  /** Resolves once no socket is open, or after `maxMs`. */
+  async allClosed(maxMs: number): Promise<void> {
+    const deadline = performance.now() + maxMs;
+    while (this.#open.size > 0 && performance.now() < deadline) await tick(10);
   }
 
   /** Ends every anonymous session with `close`; returns how many. */
   shedAnonymous(close: CloseReason): number {
     let shed = 0;
-    for (const session of [...this.#sessions]) {
+    for (const session of [...this.#open]) {
       if (!session.anonymous) continue;
       session.end(close);
       shed++;
@@ -88,7 +112,7 @@ export class SessionRegistry {
     const deadline = performance.now() + maxMs;
     while (performance.now() < deadline) {
       let unsent = 0;
-      for (const session of this.#sessions) unsent += session.unsent();
+      for (const session of this.#open) unsent += session.unsent();
       if (unsent === 0) return;
       await tick(5);
     }
@@ -102,7 +126,7 @@ export class SessionRegistry {
   async closeAll(close: CloseReason, maxMs: number): Promise<void> {
     this.#quiet = true;
     const sockets: WebSocket[] = [];
-    for (const session of this.#sessions) {
+    for (const session of this.#open) {
       if (closeWithHandshake(session.socket, close.code, close.reason)) {
         sockets.push(session.socket);
       }

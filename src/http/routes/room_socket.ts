@@ -13,7 +13,7 @@ import {
   ShuttingDownError,
   StoreUnavailableError,
 } from "../../errors.ts";
-import { CLOSE, type CloseReason } from "../../contract/mod.js";
+import { CLOSE } from "../../contract/mod.js";
 import type { Metrics } from "../../metrics.ts";
 import { parseRoomName } from "../room_param.ts";
 import { runSession, type SessionDeps, type SessionInfo } from "../../realtime/session.ts";
@@ -34,8 +34,6 @@ export interface RoomSocketDeps {
   maxSocketsPerAddress: number;
   /** Seconds without a pong before Deno drops the connection. */
   idleTimeoutSeconds: number;
-  /** Every open socket's closer, so shutdown can close them all. */
-  sockets: Set<(close: CloseReason) => void>;
   /** False once the app is closing: new sockets would join a hub that is gone. */
   accepting: () => boolean;
   /** Sent as `x-served-by` on the 101 response. */
@@ -85,11 +83,9 @@ export function roomSocketRoutes(deps: RoomSocketDeps): Hono<AppEnv> {
       }
       : deps.session;
     const end = runSession(socket, info, session);
-    deps.sockets.add(end);
     const watch = deps.guard.watch(info.room, claims, end);
     socket.addEventListener("close", () => {
       watch.dispose();
-      deps.sockets.delete(end);
       const left = (perAddress.get(address) ?? 1) - 1;
       if (left <= 0) perAddress.delete(address);
       else perAddress.set(address, left);
