@@ -8,8 +8,12 @@
  * @module
  */
 
-/** A benchmarked server. `ours-batch` is our server driven by `?batch=1` clients. */
-export type ServerId = "ours" | "ours-batch" | "floor" | "bun" | "ws" | "socketio";
+/**
+ * A benchmarked server. `ours-batch` is our server driven by `?batch=1`
+ * clients; `floor-sized` is the floor sent texts long enough that its echoes
+ * are as long as our v1 deliveries (S1 only; elsewhere it is the floor).
+ */
+export type ServerId = "ours" | "ours-batch" | "floor" | "floor-sized" | "bun" | "ws" | "socketio";
 /** A scenario id. */
 export type ScenarioId = "S1" | "S2" | "S3" | "S4" | "S5";
 
@@ -18,6 +22,7 @@ export const ALL_SERVERS: readonly ServerId[] = [
   "ours",
   "ours-batch",
   "floor",
+  "floor-sized",
   "bun",
   "ws",
   "socketio",

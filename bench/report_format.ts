@@ -22,6 +22,7 @@ export const LABELS: Record<ServerId, string> = {
   ours: "ours (default client)",
   "ours-batch": "ours (`?batch=1` client)",
   floor: "bare Deno floor",
+  "floor-sized": "bare Deno floor, frames as long as ours",
   bun: "Bun (native pub/sub)",
   ws: "bare `ws` (Node)",
   socketio: "Socket.IO 4 (Node)",

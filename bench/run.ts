@@ -119,7 +119,38 @@ async function withServer<T>(
   }
 }
 
-const kindOf = (id: ServerId) => (id === "ours-batch" ? "ours" : id);
+const kindOf = (
+  id: ServerId,
+) => (id === "ours-batch" ? "ours" : id === "floor-sized" ? "floor" : id);
+
+/**
+ * How many characters our v1 delivery of an S1 message has beyond the floor's
+ * echo of it (`{"text":…}`): the message's id, seq, room, sender and times, as
+ * the server writes them for a load generator's user in its fan-out room.
+ */
+export function v1FrameOverhead(textBytes: number): number {
+  const text = "x".repeat(textBytes);
+  const ours = JSON.stringify([{
+    id: crypto.randomUUID(),
+    seq: 12_345,
+    room: "fanout-abcdef",
+    sender: { id: 7, username: "bench-abcdef-3" },
+    text,
+    createTime: 1_764_000_000,
+    createdAt: new Date(1_764_000_000_000).toISOString(),
+  }]);
+  return ours.length - JSON.stringify({ text }).length;
+}
+
+/** An S1 job's sizes on server `id`: its client kind, and the floor-sized floor's longer texts. */
+function s1Sizes(id: ServerId, sizes: Record<string, unknown>): Record<string, unknown> {
+  const textBytes = sizes.textBytes as number;
+  return {
+    ...sizes,
+    batch: id === "ours-batch",
+    textBytes: id === "floor-sized" ? textBytes + v1FrameOverhead(textBytes) : textBytes,
+  };
+}
 
 function specFor(id: ServerId, dataDir: string): ServerSpec {
   const kind = kindOf(id);
@@ -139,7 +170,7 @@ async function runScenario(
   tmp: string,
 ): Promise<void> {
   const sizes: Record<string, unknown> = { ...scenarioSizes(options, id), client: options.client };
-  const peersOnly = options.servers.filter((s) => s !== "ours-batch");
+  const peersOnly = options.servers.filter((s) => s !== "ours-batch" && s !== "floor-sized");
   switch (id) {
     case "S1":
       for (const server of options.servers) {
@@ -150,7 +181,7 @@ async function runScenario(
             runLoad<FanoutResult>(
               "fanout",
               s,
-              { ...sizes, batch: server === "ours-batch" },
+              s1Sizes(server, sizes),
               600_000,
             ),
         );
@@ -166,7 +197,7 @@ async function runScenario(
             const r = await runLoad<FanoutResult>(
               "fanout",
               server,
-              { ...sizes, rates: [], batch: id === "ours-batch" },
+              { ...s1Sizes(id, sizes), rates: [] },
               120_000,
             );
             return {
@@ -457,12 +488,16 @@ async function runProfile(
       runLoad<unknown>(
         job,
         s,
-        {
-          ...scenarioSizes(options, scenario),
-          ...(scenario === "S1" ? { rates: [] } : {}),
-          client: options.client,
-          batch: id === "ours-batch",
-        },
+        scenario === "S1"
+          ? {
+            ...s1Sizes(id, { ...scenarioSizes(options, scenario), client: options.client }),
+            rates: [],
+          }
+          : {
+            ...scenarioSizes(options, scenario),
+            client: options.client,
+            batch: id === "ours-batch",
+          },
         600_000,
       ),
   );

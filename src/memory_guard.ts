@@ -1,7 +1,13 @@
 /**
  * The resident-memory sampler behind `MEMORY_HIGH_WATER_MB`: reads the
- * process's RSS every 250 ms and says whether it is over the mark. What to
- * do about it (refuse sockets, shed readers, fail `/readyz`) is the caller's.
+ * process's RSS every second, every 250 ms once it is past half the mark, and
+ * says whether it is over the mark. What to do about it (refuse sockets, shed
+ * readers, fail `/readyz`) is the caller's.
+ *
+ * Why not always 250 ms: each timer wakeup of an idle Deno process costs
+ * about a millisecond of CPU on the benchmark machine, so four a second were
+ * most of an idle server's CPU (`bench/OVERHEAD.md`). Memory that is far
+ * from the mark is looked at less often; memory on its way up, more often.
  *
  * Deno reads a whole WebSocket frame (up to 64 MiB) before JavaScript sees
  * it and offers no smaller limit (denoland/deno#15809), so a few sockets can
@@ -32,8 +38,10 @@ export interface MemoryGuardOptions {
   readonly rss?: () => number;
   /** The clock; default an unref'd `setInterval`, which does not keep the process alive. */
   readonly every?: Every;
-  /** Milliseconds between samples; default 250. */
+  /** Milliseconds between samples while RSS is under half the mark; default 1000. */
   readonly intervalMs?: number;
+  /** Milliseconds between samples from half the mark up; default 250. */
+  readonly nearIntervalMs?: number;
   /** Called after every sample. */
   readonly onSample?: (sample: MemorySample) => void;
 }
@@ -50,7 +58,12 @@ export class MemoryGuard {
   readonly highWaterBytes: number;
   readonly #rss: () => number;
   readonly #onSample: ((sample: MemorySample) => void) | undefined;
-  readonly #stop: () => void;
+  readonly #every: Every;
+  readonly #farMs: number;
+  readonly #nearMs: number;
+  #stop: () => void = () => {};
+  #near = false;
+  #closed = false;
   #over = false;
   #last = 0;
 
@@ -58,9 +71,16 @@ export class MemoryGuard {
     this.highWaterBytes = options.highWaterBytes;
     this.#rss = options.rss ?? (() => Deno.memoryUsage().rss);
     this.#onSample = options.onSample;
-    this.#stop = this.highWaterBytes > 0
-      ? (options.every ?? everyInterval)(() => this.sample(), options.intervalMs ?? 250)
-      : () => {};
+    this.#every = options.every ?? everyInterval;
+    this.#farMs = options.intervalMs ?? 1000;
+    this.#nearMs = options.nearIntervalMs ?? 250;
+    if (this.highWaterBytes > 0) this.#schedule();
+  }
+
+  /** (Re)starts the timer at the pace the last sample asks for. */
+  #schedule(): void {
+    this.#stop();
+    this.#stop = this.#every(() => this.sample(), this.#near ? this.#nearMs : this.#farMs);
   }
 
   /** True while the last sample was at or over the mark. */
@@ -81,12 +101,18 @@ export class MemoryGuard {
     const changed = over !== this.#over;
     this.#over = over;
     this.#last = rss;
+    const near = rss >= this.highWaterBytes / 2;
+    if (near !== this.#near && !this.#closed) {
+      this.#near = near;
+      this.#schedule();
+    }
     this.#onSample?.({ rss, over, changed });
     return over;
   }
 
   /** Stops sampling. */
   close(): void {
+    this.#closed = true;
     this.#stop();
   }
 }

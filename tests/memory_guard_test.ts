@@ -5,17 +5,28 @@ const MIB = 1024 * 1024;
 
 /** A clock whose ticks the test runs by hand. */
 function manualClock() {
-  const runs: Array<() => void> = [];
+  const runs: Array<{ run: () => void; ms: number; live: boolean }> = [];
   let stopped = 0;
   return {
     every: (run: () => void, ms: number) => {
-      assert.equal(ms, 250);
-      runs.push(run);
-      return () => void stopped++;
+      const timer = { run, ms, live: true };
+      runs.push(timer);
+      return () => {
+        if (timer.live) stopped++;
+        timer.live = false;
+      };
     },
-    tick: () => runs.forEach((run) => run()),
+    /** Runs the live timer once (there is at most one). */
+    tick: () => runs.filter((t) => t.live).forEach((t) => t.run()),
     get scheduled() {
       return runs.length;
+    },
+    /** The periods of the timers scheduled so far, in order. */
+    get periods() {
+      return runs.map((t) => t.ms);
+    },
+    get live() {
+      return runs.filter((t) => t.live).length;
     },
     get stopped() {
       return stopped;
@@ -33,7 +44,7 @@ Deno.test("MemoryGuard: over once RSS reaches the mark, under again below it, ea
     every: clock.every,
     onSample: (sample) => samples.push(sample),
   });
-  assert.equal(clock.scheduled, 1);
+  assert.equal(clock.live, 1);
   assert.equal(guard.over, false);
   clock.tick();
   assert.equal(guard.over, false);
@@ -53,7 +64,31 @@ Deno.test("MemoryGuard: over once RSS reaches the mark, under again below it, ea
     [99, false, true],
   ]);
   guard.close();
-  assert.equal(clock.stopped, 1);
+  assert.equal(clock.live, 0);
+});
+
+Deno.test("MemoryGuard: samples every second, every 250 ms from half the mark up, and back", () => {
+  const clock = manualClock();
+  let rss = 10 * MIB;
+  const guard = new MemoryGuard({ highWaterBytes: 100 * MIB, rss: () => rss, every: clock.every });
+  assert.deepEqual(clock.periods, [1000]);
+  clock.tick();
+  assert.deepEqual(clock.periods, [1000], "far from the mark: the same pace");
+  rss = 50 * MIB;
+  clock.tick();
+  assert.deepEqual(clock.periods, [1000, 250]);
+  assert.equal(clock.live, 1, "the slow timer was stopped");
+  rss = 120 * MIB;
+  clock.tick();
+  assert.equal(guard.over, true);
+  assert.deepEqual(clock.periods, [1000, 250]);
+  rss = 49 * MIB;
+  clock.tick();
+  assert.deepEqual(clock.periods, [1000, 250, 1000]);
+  assert.equal(clock.live, 1);
+  guard.close();
+  assert.equal(clock.live, 0);
+  assert.equal(clock.stopped, 3);
 });
 
 Deno.test("MemoryGuard: a mark of 0 is off: no timer, never over, the RSS is never read", () => {

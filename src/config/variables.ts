@@ -73,9 +73,9 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = Object.freeze(
     },
     {
       name: "BATCH_WINDOW_MS",
-      default: "0",
-      help: "milliseconds a `?batch=1` socket's messages may wait to share one frame " +
-        "(0: those of one event-loop turn)",
+      default: "25",
+      help: "in a busy room, milliseconds a `?batch=1` socket's messages may wait to share " +
+        "one frame (0: only those of one event-loop turn share it)",
     },
     {
       name: "MESSAGE_RETENTION_DAYS",

@@ -159,7 +159,9 @@ export function protocolV2Suite(name: string, open: () => Promise<Store>): void 
       // Past the burst: errors, not a close; the rest of the bucket still posts.
       for (let i = 0; i < 4; i++) a.send({ text: `flood ${i}`, nonce: `f${i}` });
       await waitForEvent(a, "error RATE_LIMITED f3");
-      assert.ok(briefs(a).includes("message 2 flood 0"), briefs(a).join(" | "));
+      // A reply goes out at once; with batch=1 a busy room's message may wait for
+      // BATCH_WINDOW_MS, so it can come after the errors of the frames behind it.
+      await waitForEvent(a, "message 2 flood 0");
       assert.equal(a.ws.readyState, 1, "still open");
       assert.equal(b.ws.readyState, 1, "still open");
       assert.ok(!briefs(b).some((x) => x.startsWith("edit")), "nothing was edited");

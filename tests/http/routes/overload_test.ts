@@ -33,7 +33,10 @@ async function overloadServer() {
     logger: silentLogger,
     memory: {
       rss: () => rssMb * MIB,
-      every: (run) => (ticks.push(run), () => {}),
+      every: (run) => {
+        ticks.push(run);
+        return () => void ticks.splice(ticks.indexOf(run), 1);
+      },
     },
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
