@@ -72,7 +72,10 @@ export interface AppDeps {
   heartbeatSeconds?: number;
   /** Who may post, edit and delete in which room; default: the permission table (`permissions.ts`). */
   policy?: RoomPolicy;
-  /** Where `MEMORY_HIGH_WATER_MB`'s samples come from; default the process's RSS every 250 ms. */
+  /**
+   * Where `MEMORY_HIGH_WATER_MB`'s samples come from; default the process's
+   * RSS, every second (every 250 ms past half the mark).
+   */
   memory?: MemorySource;
   /** Where the login and sign-up throttles count; default: in this process. */
   throttles?: ThrottleFactory;

@@ -4,10 +4,12 @@
  * says whether it is over the mark. What to do about it (refuse sockets, shed
  * readers, fail `/readyz`) is the caller's.
  *
- * Why not always 250 ms: each timer wakeup of an idle Deno process costs
- * about a millisecond of CPU on the benchmark machine, so four a second were
- * most of an idle server's CPU (`bench/OVERHEAD.md`). Memory that is far
- * from the mark is looked at less often; memory on its way up, more often.
+ * Why not always 250 ms: on the benchmark machine the first work after an
+ * idle spell is slow (cold caches on a shared VM): `Deno.memoryUsage()` takes
+ * 1–5 ms when it is that first work and microseconds right after, so four
+ * samples a second were most of an idle server's CPU (`bench/HISTORY.md`).
+ * Memory far from the mark is looked at less often; memory on its way up,
+ * more often.
  *
  * Deno reads a whole WebSocket frame (up to 64 MiB) before JavaScript sees
  * it and offers no smaller limit (denoland/deno#15809), so a few sockets can
