@@ -19,6 +19,7 @@
 import { parseArgs } from "node:util";
 import { ensurePeers, machineInfo } from "./machine.ts";
 import { headerTable, num, table } from "./report_format.ts";
+import { signIn } from "../tests/_helpers/server.ts";
 import { oursEnv, REPO_ROOT, type RunningServer, startServer } from "./servers.ts";
 
 const { values } = parseArgs({
@@ -31,10 +32,21 @@ const { values } = parseArgs({
     out: { type: "string", default: `${REPO_ROOT}/bench/OVERHEAD.md` },
   },
 });
-const rounds = Number(values.rounds);
-const sockets = Number(values.sockets);
-const rate = Number(values.rate);
-const holdMs = Number(values["hold-ms"]);
+/** A flag's whole number in [min, max]; anything else ends the run with usage. */
+function whole(name: string, min: number, max: number): number {
+  const raw = values[name as keyof typeof values] ?? "";
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) {
+    console.error(`--${name}=${raw}: expected a whole number from ${min} to ${max}`);
+    Deno.exit(2);
+  }
+  return value;
+}
+const rounds = whole("rounds", 1, 20);
+// Below the fd limit (20,000 here), one client process holds them all.
+const sockets = whole("sockets", 2, 15_000);
+const rate = whole("rate", 1, 1000);
+const holdMs = whole("hold-ms", 1000, 120_000);
 const say = (message: string) => console.error(`[overhead] ${message}`);
 
 type Measure = "background" | "idle" | "perMessage" | "fanout";
@@ -68,16 +80,6 @@ async function client<T>(job: Record<string, unknown>): Promise<T> {
     throw new Error(`overhead client failed: ${new TextDecoder().decode(out.stderr).slice(-500)}`);
   }
   return JSON.parse(text);
-}
-
-/** One signed-in user's token on our server. */
-async function tokenOf(base: string): Promise<string> {
-  const body = JSON.stringify({ username: "overhead", secret: "overhead secret" });
-  const headers = { "content-type": "application/json" };
-  await (await fetch(`${base}/api/v1/users`, { method: "POST", headers, body })).body?.cancel();
-  const login = await fetch(`${base}/api/v1/login`, { method: "POST", headers, body });
-  if (login.status !== 200) throw new Error(`login: ${await login.text()}`);
-  return (await login.json()).data.token;
 }
 
 /** One round of every measure on one server; each publishing job in a room of its own. */
@@ -147,7 +149,7 @@ const figures: Record<"ours" | "floor", Figures> = {
 {
   await using ours = await startServer({ kind: "ours", env: oursEnv(dir) });
   await using floor = await startServer({ kind: "floor" });
-  const token = await tokenOf(ours.base);
+  const { token } = await signIn({ url: ours.base }, "overhead");
   for (let round = 1; round <= rounds; round++) {
     for (const [id, server] of [["ours", ours], ["floor", floor]] as const) {
       say(`round ${round} of ${rounds} on ${id}`);

@@ -16,23 +16,13 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type ChatProcess, startChatProcess } from "../tests/redis/_chat_process.ts";
+import { startChatProcess } from "../tests/redis/_chat_process.ts";
+import { signIn } from "../tests/_helpers/server.ts";
 import { startBenchRedis } from "./sockets_redis.ts";
 import { quantile, table, writeSection } from "./v2_results.ts";
 
 const say = (message: string) => console.error(`[presence] ${message}`);
 const WAIT_MS = 5000;
-
-/** Signs a user up and in on `server`; returns its token. */
-async function tokenOf(server: ChatProcess, username: string): Promise<string> {
-  const body = JSON.stringify({ username, secret: "correct horse" });
-  const headers = { "content-type": "application/json" };
-  await (await fetch(`${server.url}/api/v1/users`, { method: "POST", headers, body })).body
-    ?.cancel();
-  const login = await fetch(`${server.url}/api/v1/login`, { method: "POST", headers, body });
-  if (login.status !== 200) throw new Error(`login of ${username}: ${await login.text()}`);
-  return (await login.json()).data.token;
-}
 
 /** A v2 socket that hands every event it receives to `onEvent`. */
 function open(
@@ -96,11 +86,11 @@ async function main(): Promise<void> {
   try {
     const path = "/api/v1/rooms/presence-bench/ws?v=2";
     const tokens: string[] = [];
-    for (let i = 0; i < userCount; i++) tokens.push(await tokenOf(two, `joiner${i}`));
+    for (let i = 0; i < userCount; i++) tokens.push((await signIn(two, `joiner${i}`)).token);
     const seen: string[] = [];
     const events = waiter();
     let present = false;
-    const watcher = await open(`${one.wsUrl}${path}`, await tokenOf(one, "watcher"), (e) => {
+    const watcher = await open(`${one.wsUrl}${path}`, (await signIn(one, "watcher")).token, (e) => {
       if (e.type === "presence") present = true;
       if ((e.type === "join" || e.type === "leave") && e.user) {
         seen.push(`${e.type} ${e.user.username}`);

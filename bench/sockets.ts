@@ -30,7 +30,8 @@
  */
 import { parseArgs } from "node:util";
 import { ensurePeers, machineInfo, output, readText } from "./machine.ts";
-import { Histogram } from "./histogram.ts";
+import { Histogram, round } from "./peers/histogram.mjs";
+import { signIn } from "../tests/_helpers/server.ts";
 import { renderSocketsReport } from "./sockets_report.ts";
 import type { SetupId, SetupResult, SocketsResults } from "./sockets_results.ts";
 import { type BenchRedis, startBenchRedis } from "./sockets_redis.ts";
@@ -133,32 +134,11 @@ async function rssKb(pid: number): Promise<number> {
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-async function postJson(
-  url: string,
-  body: unknown,
-): Promise<{ status: number; body: { data?: { token?: string } } | undefined }> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
 
 /** Signs up and logs in one publisher on our server; returns its token. */
 async function publisherToken(base: string): Promise<string> {
   const username = `s6-${Math.random().toString(36).slice(2, 8)}`;
-  const secret = "bench secret";
-  const created = await postJson(`${base}/api/v1/users`, { username, secret });
-  if (created.status !== 201) throw new Error(`sign-up answered ${created.status}`);
-  const login = await postJson(`${base}/api/v1/login`, { username, secret });
-  if (login.status !== 200) throw new Error(`login answered ${login.status}`);
-  const token = login.body?.data?.token;
-  if (!token) throw new Error("login answered no token");
-  return token;
+  return (await signIn({ url: base }, username, "bench secret")).token;
 }
 
 interface SetupPlan {

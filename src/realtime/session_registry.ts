@@ -45,7 +45,13 @@ export const CLOSE_MAX_MS = 1000;
  */
 export const STOP_NOTICE_MS = QUIET_MAX_MS + CLOSE_MAX_MS + 100;
 
-const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves once `done()` holds (looked at every 5 ms), or after `maxMs`. */
+async function until(done: () => boolean, maxMs: number): Promise<void> {
+  const deadline = performance.now() + maxMs;
+  while (!done() && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 /** Every live session of one isolate. */
 export class SessionRegistry {
@@ -87,9 +93,8 @@ export class SessionRegistry {
   }
 
   /** Resolves once no socket is open, or after `maxMs`. */
-  async allClosed(maxMs: number): Promise<void> {
-    const deadline = performance.now() + maxMs;
-    while (this.#open.size > 0 && performance.now() < deadline) await tick(10);
+  allClosed(maxMs: number): Promise<void> {
+    return until(() => this.#open.size === 0, maxMs);
   }
 
   /** Ends every anonymous session with `close`; returns how many. */
@@ -107,15 +112,9 @@ export class SessionRegistry {
    * Quiets every session (no more frames taken, nothing more written) and
    * resolves once their unsent bytes have left, or after `maxMs`.
    */
-  async quietDown(maxMs: number): Promise<void> {
+  quietDown(maxMs: number): Promise<void> {
     this.#quiet = true;
-    const deadline = performance.now() + maxMs;
-    while (performance.now() < deadline) {
-      let unsent = 0;
-      for (const session of this.#open) unsent += session.unsent();
-      if (unsent === 0) return;
-      await tick(5);
-    }
+    return until(() => [...this.#open].every((session) => session.unsent() === 0), maxMs);
   }
 
   /**
@@ -131,10 +130,7 @@ export class SessionRegistry {
         sockets.push(session.socket);
       }
     }
-    const deadline = performance.now() + maxMs;
-    while (sockets.some((s) => s.readyState !== WebSocket.CLOSED) && performance.now() < deadline) {
-      await tick(5);
-    }
+    await until(() => sockets.every((s) => s.readyState === WebSocket.CLOSED), maxMs);
   }
 
   /** Quiets every session and waits for their requests in flight, at most `maxMs`. */

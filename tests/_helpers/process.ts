@@ -15,6 +15,12 @@ export function freePort(): number {
   return port;
 }
 
+/** The environment of each file-backed store, keeping its file in `dir` (the `--parallel` suites). */
+export const FILE_STORES = {
+  SQLite: (dir: string) => ({ STORE: "sqlite", DATABASE_PATH: `${dir}/chat.sqlite3` }),
+  KV: (dir: string) => ({ STORE: "kv", KV_PATH: `${dir}/chat.kv` }),
+};
+
 /** A server child process. */
 export interface ServerProcess extends AsyncDisposable {
   readonly url: string;

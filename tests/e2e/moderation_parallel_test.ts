@@ -5,19 +5,13 @@
  *
  * @module
  */
-import { spawnServer } from "../_helpers/process.ts";
+import { FILE_STORES, spawnServer } from "../_helpers/process.ts";
 import { connectAcrossIsolates, type TestSocket } from "../_helpers/ws_client.ts";
 import { crossNodeModeration } from "./_cross_node_moderation.ts";
 
 const API_KEY = "p".repeat(40);
 
-/** Where each store keeps its file in `dir`. */
-const STORES = {
-  SQLite: (dir: string) => ({ STORE: "sqlite", DATABASE_PATH: `${dir}/chat.sqlite3` }),
-  KV: (dir: string) => ({ STORE: "kv", KV_PATH: `${dir}/chat.kv` }),
-};
-
-for (const [storeName, storeEnv] of Object.entries(STORES)) {
+for (const [storeName, storeEnv] of Object.entries(FILE_STORES)) {
   Deno.test({
     name:
       `deno serve --parallel (${storeName}): kicks, bans, mutes, revocations and disconnects reach sockets on both isolates`,

@@ -8,18 +8,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { spawnServer } from "../_helpers/process.ts";
+import { FILE_STORES, spawnServer } from "../_helpers/process.ts";
 import { signIn } from "../_helpers/server.ts";
 import { briefs, waitForEvent } from "../_helpers/v2_events.ts";
 import { joinElsewhere, joinV2 } from "../_helpers/v2_nodes.ts";
 
-/** Where each store keeps its file in `dir`. */
-const STORES = {
-  SQLite: (dir: string) => ({ STORE: "sqlite", DATABASE_PATH: `${dir}/chat.sqlite3` }),
-  KV: (dir: string) => ({ STORE: "kv", KV_PATH: `${dir}/chat.kv` }),
-};
-
-for (const [storeName, storeEnv] of Object.entries(STORES)) {
+for (const [storeName, storeEnv] of Object.entries(FILE_STORES)) {
   Deno.test({
     name:
       `deno serve --parallel (${storeName}): v2 join, leave, typing, read and edits cross isolates, each once`,

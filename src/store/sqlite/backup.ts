@@ -10,6 +10,7 @@
  * @module
  */
 import { backup, DatabaseSync } from "node:sqlite";
+import { BUSY_TIMEOUT_MS } from "./db.ts";
 
 /** Writes a consistent copy of the database open on `db` to `destination` (replacing it). */
 export async function backupDatabase(db: DatabaseSync, destination: string): Promise<void> {
@@ -36,7 +37,7 @@ export async function backupSqliteFile(source: string, destination: string): Pro
   await Deno.stat(source); // a missing file is an error, not a new empty database
   const db = new DatabaseSync(source, { readOnly: true });
   try {
-    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     await backupDatabase(db, destination);
   } finally {
     db.close();

@@ -16,10 +16,16 @@ import { migrate } from "./schema.ts";
  */
 const OUTAGE_CODES = new Set([5, 6, 7, 8, 10, 11, 13, 14, 15, 26]);
 
+/** SQLite's primary result code of a driver failure, if it carries one. */
+function primaryCode(error: unknown): number | undefined {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof code === "number" ? code & 0xff : undefined;
+}
+
 /** Whether a driver failure means the database cannot serve now. */
 export function isSqliteOutage(error: unknown): boolean {
-  const code = (error as { errcode?: unknown } | null)?.errcode;
-  return typeof code === "number" && OUTAGE_CODES.has(code & 0xff);
+  const code = primaryCode(error);
+  return code !== undefined && OUTAGE_CODES.has(code);
 }
 
 /** SQLite's `SQLITE_BUSY`: another connection holds a lock this one needs. */
@@ -44,9 +50,7 @@ function retryWhileBusy<T>(fn: () => T, timeoutMs: number): T {
     try {
       return fn();
     } catch (error) {
-      const code = (error as { errcode?: unknown } | null)?.errcode;
-      const busy = typeof code === "number" && (code & 0xff) === SQLITE_BUSY;
-      if (!busy || Date.now() >= deadline) throw error;
+      if (primaryCode(error) !== SQLITE_BUSY || Date.now() >= deadline) throw error;
       Atomics.wait(pause, 0, 0, 10);
     }
   }

@@ -7,7 +7,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { API_KEY, expectStatus, openModerationApp, type StoreOpener } from "./_moderation_app.ts";
+import {
+  API_KEY,
+  createRoom,
+  expectStatus,
+  openModerationApp,
+  type StoreOpener,
+} from "./_moderation_app.ts";
 
 const KEY = { "x-api-key": API_KEY };
 
@@ -22,13 +28,7 @@ export function hostileInputsSuite(name: string, open: StoreOpener): void {
     await using t = await openModerationApp(open, { ADMIN_API_KEY: API_KEY });
     const alice = await t.signIn("alice");
     const root = await t.signIn("root");
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "club", visibility: "public" },
-      }),
-      201,
-    );
+    await createRoom(t, alice, { name: "club", visibility: "public" });
     for (const id of BAD_IDS) {
       const calls = [
         t.call("PUT", `/api/v1/rooms/club/bans/${id}`, { as: alice, body: {} }),
@@ -57,13 +57,7 @@ export function hostileInputsSuite(name: string, open: StoreOpener): void {
     const alice = await t.signIn("alice");
     const bob = await t.signIn("bob");
     const root = await t.signIn("root");
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "club", visibility: "public" },
-      }),
-      201,
-    );
+    await createRoom(t, alice, { name: "club", visibility: "public" });
     const nextYear = new Date(t.clock.now).getUTCFullYear() + 1;
     const paths = [
       { as: alice, path: `/api/v1/rooms/club/bans/${bob.user.id}` },
@@ -133,13 +127,7 @@ export function hostileInputsSuite(name: string, open: StoreOpener): void {
     await using t = await openModerationApp(open);
     const alice = await t.signIn("alice");
     const bob = await t.signIn("bob");
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "club", visibility: "public" },
-      }),
-      201,
-    );
+    await createRoom(t, alice, { name: "club", visibility: "public" });
     for (const role of ["owner", "admin", "MODERATOR", "", null, 1]) {
       const answer = await t.call("PUT", `/api/v1/rooms/club/members/${bob.user.id}`, {
         as: alice,
@@ -180,13 +168,7 @@ export function hostileInputsSuite(name: string, open: StoreOpener): void {
   test("the server API's room list: a cursor the store did not give is 400 BAD_QUERY or a page, never a 500", async () => {
     await using t = await openModerationApp(open, { ADMIN_API_KEY: API_KEY });
     const alice = await t.signIn("alice");
-    expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "club", visibility: "public" },
-      }),
-      201,
-    );
+    await createRoom(t, alice, { name: "club", visibility: "public" });
     for (const query of ["?cursor=", `?cursor=${"x".repeat(513)}`, "?limit=0", "?limit=101"]) {
       const answer = await t.call("GET", `/api/v1/admin/rooms${query}`, { headers: KEY });
       expectStatus(answer, 400, "BAD_QUERY");

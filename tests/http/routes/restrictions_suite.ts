@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import type { AppError } from "../../../src/errors.ts";
 import {
+  createRoom,
   expectStatus,
   type ModerationApp,
   openModerationApp,
@@ -16,17 +17,14 @@ import {
 } from "./_moderation_app.ts";
 
 /** A created room with an owner (alice), a moderator (bob) and a member (carol), and dave outside. */
-async function club(t: ModerationApp, visibility = "public") {
+async function club(t: ModerationApp, visibility: "public" | "private" = "public") {
   const [alice, bob, carol, dave] = [
     await t.signIn("alice"),
     await t.signIn("bob"),
     await t.signIn("carol"),
     await t.signIn("dave"),
   ];
-  expectStatus(
-    await t.call("POST", "/api/v1/rooms", { as: alice, body: { name: "club", visibility } }),
-    201,
-  );
+  await createRoom(t, alice, { name: "club", visibility });
   for (const [user, role] of [[bob, "moderator"], [carol, "member"]] as const) {
     expectStatus(
       await t.call("PUT", `/api/v1/rooms/club/members/${user.user.id}`, {
@@ -239,7 +237,7 @@ export function restrictionsSuite(name: string, open: StoreOpener): void {
   });
 
   test("a banned user's token reads nothing of the room over REST (403 BANNED); without one a public room stays open", async () => {
-    for (const visibility of ["public", "private"]) {
+    for (const visibility of ["public", "private"] as const) {
       await using t = await openModerationApp(open);
       const { bob, carol } = await club(t, visibility);
       await post(t, "club", carol, "before the ban");

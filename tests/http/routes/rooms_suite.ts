@@ -21,13 +21,11 @@ export function roomsSuite(name: string, open: StoreOpener): void {
     await using t = await openModerationApp(open);
     const alice = await t.signIn("alice");
     const bob = await t.signIn("bob");
-    const room = expectStatus(
-      await t.call("POST", "/api/v1/rooms", {
-        as: alice,
-        body: { name: "lounge", visibility: "public", title: "The lounge" },
-      }),
-      201,
-    );
+    const room = await createRoom(t, alice, {
+      name: "lounge",
+      visibility: "public",
+      title: "The lounge",
+    });
     assert.deepEqual(room, {
       name: "lounge",
       title: "The lounge",
