@@ -10,7 +10,11 @@
  * - **per message**: one socket sending and reading its own messages (our
  *   parse, permission check, SQLite append, bus and encode; the floor's echo);
  * - **fan-out**: one publisher and N − 1 readers at the S1 rate; what the
- *   three parts above do not explain is the remainder, per delivery.
+ *   three parts above do not explain is the remainder, per delivery;
+ * - **fan-out, both at once**: the same on ours and the floor at the same
+ *   time, the ratio taken within each round (this machine's speed drifts by
+ *   half between rounds a minute apart; two servers measured together see the
+ *   same machine), with the user and system CPU apart.
  *
  * `deno task bench:overhead [--rounds=3] [--sockets=1000] [--rate=30] [--hold-ms=15000] [--out=bench/OVERHEAD.md]`
  *
@@ -65,6 +69,8 @@ interface PublishResult {
   readonly deliveries: number;
   readonly lost: number;
   readonly cpuUsPerMessage: number;
+  readonly userUsPerMessage: number;
+  readonly sysUsPerMessage: number;
 }
 
 /** Runs one job of `peers/overhead_client.mjs`; returns its JSON result. */
@@ -82,15 +88,38 @@ async function client<T>(job: Record<string, unknown>): Promise<T> {
   return JSON.parse(text);
 }
 
+/** The socket URL of `room` on `server`. */
+function roomUrl(server: RunningServer, room: string): string {
+  const ws = server.base.replace(/^http/, "ws");
+  return server.kind === "ours" ? `${ws}/api/v1/rooms/${room}/ws` : `${ws}/rooms/${room}`;
+}
+
+/** S1's fan-out at `rate` into `sockets` sockets of `room`; throws if a delivery is lost. */
+async function fanOut(
+  server: RunningServer,
+  token: string | undefined,
+  room: string,
+): Promise<PublishResult> {
+  const result = await client<PublishResult>({
+    kind: "publish",
+    url: roomUrl(server, room),
+    pid: server.pid,
+    token,
+    readers: sockets - 1,
+    count: Math.round(rate * holdMs / 1000),
+    rate,
+  });
+  if (result.lost) throw new Error(`${server.kind} lost ${result.lost} deliveries in ${room}`);
+  return result;
+}
+
 /** One round of every measure on one server; each publishing job in a room of its own. */
 async function measureRound(
   server: RunningServer,
   token: string | undefined,
   round: number,
 ): Promise<Record<Measure, number>> {
-  const ws = server.base.replace(/^http/, "ws");
-  const url = (room: string) =>
-    server.kind === "ours" ? `${ws}/api/v1/rooms/${room}/ws` : `${ws}/rooms/${room}`;
+  const url = (room: string) => roomUrl(server, room);
   const pid = server.pid;
   const background = await client<IdleResult>({
     kind: "idle",
@@ -109,20 +138,8 @@ async function measureRound(
     count: 3000,
     rate: 300,
   });
-  const fanout = await client<PublishResult>({
-    kind: "publish",
-    url: url(`many-${round}`),
-    pid,
-    token,
-    readers: sockets - 1,
-    count: Math.round(rate * holdMs / 1000),
-    rate,
-  });
-  if (single.lost || fanout.lost) {
-    throw new Error(
-      `${server.kind} lost messages: ${single.lost} alone, ${fanout.lost} fanned out`,
-    );
-  }
+  if (single.lost) throw new Error(`${server.kind} lost ${single.lost} messages alone`);
+  const fanout = await fanOut(server, token, `many-${round}`);
   return {
     background: background.cpuMsPerSec,
     idle: idle.cpuMsPerSec,
@@ -146,6 +163,8 @@ const figures: Record<"ours" | "floor", Figures> = {
   ours: { background: [], idle: [], perMessage: [], fanout: [] },
   floor: { background: [], idle: [], perMessage: [], fanout: [] },
 };
+/** Each round's fan-out on both at once, per delivery. */
+const paired: { ours: PublishResult; floor: PublishResult }[] = [];
 {
   await using ours = await startServer({ kind: "ours", env: oursEnv(dir) });
   await using floor = await startServer({ kind: "floor" });
@@ -156,6 +175,12 @@ const figures: Record<"ours" | "floor", Figures> = {
       const r = await measureRound(server, id === "ours" ? token : undefined, round);
       for (const m of MEASURES) figures[id][m].push(r[m]);
     }
+    say(`round ${round} of ${rounds} on both at once`);
+    const [o, f] = await Promise.all([
+      fanOut(ours, token, `pair-${round}`),
+      fanOut(floor, undefined, `pair-${round}`),
+    ]);
+    paired.push({ ours: o, floor: f });
   }
 }
 await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -219,6 +244,42 @@ const lines = [
     ["the rest: per delivery, and what the parts do not add up to", share(rest)],
     ["**total**", share(total)],
   ]),
+  "",
+  "## Both at once",
+  "",
+  `The same fan-out on ours and the floor at the same time, in each round; CPU in µs per delivery.`,
+  "",
+  table(
+    [
+      "round",
+      "ours: user + system",
+      "floor: user + system",
+      "ours ÷ floor",
+      "user ÷ user",
+      "system ÷ system",
+    ],
+    paired.map(({ ours, floor }, i) => {
+      const d = (us: number) => us / sockets;
+      const split = (r: PublishResult) =>
+        `${num(d(r.userUsPerMessage), 2)} + ${num(d(r.sysUsPerMessage), 2)}`;
+      return [
+        String(i + 1),
+        split(ours),
+        split(floor),
+        num(ours.cpuUsPerMessage / floor.cpuUsPerMessage, 2),
+        num(ours.userUsPerMessage / floor.userUsPerMessage, 2),
+        num(ours.sysUsPerMessage / floor.sysUsPerMessage, 2),
+      ];
+    }),
+  ),
+  "",
+  `Median ratio: ${
+    num(median(paired.map((p) => p.ours.cpuUsPerMessage / p.floor.cpuUsPerMessage)), 2)
+  }× in all, ${
+    num(median(paired.map((p) => p.ours.userUsPerMessage / p.floor.userUsPerMessage)), 2)
+  }× in user time, ${
+    num(median(paired.map((p) => p.ours.sysUsPerMessage / p.floor.sysUsPerMessage)), 2)
+  }× in system time (the kernel's: TCP over loopback).`,
   "",
 ];
 await Deno.writeTextFile(values.out!, lines.join("\n"));

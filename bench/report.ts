@@ -454,6 +454,8 @@ export function renderReport(r: RunResults, extras: ReportExtras = {}): string {
     "",
     targetTable(issue),
     "",
+    "Where the default client's CPU beyond the floor's at 30 msg/s goes, part by part and measured on both servers at once: [`OVERHEAD.md`](OVERHEAD.md) (`deno task bench:overhead`); why it is not closed: [`HISTORY.md`](HISTORY.md).",
+    "",
     "The earlier targets, kept to show nothing regressed:",
     "",
     targetTable(earlier),

@@ -1,7 +1,8 @@
 /**
  * The load client of `bench/overhead.ts`: one measure against one server,
  * its result as one JSON line on stdout. The server's CPU (utime + stime of
- * its process, from `/proc`) is read around the measured part only.
+ * its process, from `/proc`) is read around the measured part only; a
+ * publish job also answers the user and system parts apart.
  *
  *     node overhead_client.mjs '<job as JSON>'
  *
@@ -19,10 +20,16 @@ import WebSocket from "ws";
 const job = JSON.parse(process.argv[2] ?? "{}");
 const TICK_MS = 1000 / 100; // USER_HZ
 
+/** The server's CPU time so far, in ms: user, system. */
+function serverCpu() {
+  const fields = readFileSync(`/proc/${job.pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return { user: Number(fields[11]) * TICK_MS, sys: Number(fields[12]) * TICK_MS };
+}
+
 /** The server's CPU time so far, in ms. */
 function serverCpuMs() {
-  const fields = readFileSync(`/proc/${job.pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  const { user, sys } = serverCpu();
+  return user + sys;
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -64,7 +71,7 @@ async function publish() {
   await sleep(1000);
   const before = received;
   const expected = job.count * (readers.length + 1);
-  const cpu0 = serverCpuMs();
+  const cpu0 = serverCpu();
   const t0 = performance.now();
   const gapMs = 1000 / job.rate;
   for (let i = 0; i < job.count; i++) {
@@ -74,14 +81,17 @@ async function publish() {
   }
   const deadline = performance.now() + 60_000;
   while (received - before < expected && performance.now() < deadline) await sleep(20);
-  const cpuMs = serverCpuMs() - cpu0;
+  const cpu1 = serverCpu();
   for (const socket of [publisher, ...readers]) socket.terminate();
   const deliveries = received - before;
+  const perMessage = (ms) => (ms * 1000) / job.count;
   return {
     messages: job.count,
     deliveries,
     lost: expected - deliveries,
-    cpuUsPerMessage: (cpuMs * 1000) / job.count,
+    cpuUsPerMessage: perMessage(cpu1.user + cpu1.sys - cpu0.user - cpu0.sys),
+    userUsPerMessage: perMessage(cpu1.user - cpu0.user),
+    sysUsPerMessage: perMessage(cpu1.sys - cpu0.sys),
   };
 }
 
